@@ -1,0 +1,19 @@
+//! The database layer: one connection type over SQLite and PostgreSQL.
+//!
+//! The backend is chosen at run time from the database URL ([`DatabaseUrl`]). Queries are
+//! written once against [`DbConnection`], diesel's `MultiConnection` over both backends;
+//! backend-specific SQL lives in migrations and in the rare query that truly differs (match
+//! on the enum there). Handlers never touch a connection on an async thread: they call
+//! [`DbPool::run`], which checks a connection out and runs the closure on tokio's blocking
+//! pool.
+
+mod connection;
+mod error;
+mod pool;
+mod sqlite;
+mod url;
+
+pub use connection::DbConnection;
+pub use error::DbError;
+pub use pool::{ConnectionFactory, DbPool, PoolOptions, PooledConnection};
+pub use url::{Backend, DatabaseUrl, DatabaseUrlError};

@@ -1,0 +1,139 @@
+//! The connection pool and the bridge from async handlers to blocking queries.
+
+use std::time::Duration;
+
+use diesel::r2d2::R2D2Connection;
+use diesel::{Connection, PgConnection};
+
+use super::{Backend, DatabaseUrl, DbConnection, DbError, sqlite};
+
+/// Opens connections for the pool, applying the SQLite pragmas to each new one.
+#[derive(Debug, Clone)]
+pub struct ConnectionFactory {
+    url: DatabaseUrl,
+}
+
+impl r2d2::ManageConnection for ConnectionFactory {
+    type Connection = DbConnection;
+    type Error = DbError;
+
+    fn connect(&self) -> Result<DbConnection, DbError> {
+        match &self.url {
+            DatabaseUrl::Sqlite(path) => Ok(DbConnection::Sqlite(sqlite::establish(path)?)),
+            DatabaseUrl::Postgres(url) => Ok(DbConnection::Pg(PgConnection::establish(url)?)),
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), DbError> {
+        conn.ping().map_err(DbError::from)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        conn.is_broken()
+    }
+}
+
+/// Size and patience of the pool.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolOptions {
+    /// Most connections open at once.
+    pub max_size: u32,
+    /// How long a caller waits for a free connection before getting [`DbError::Pool`].
+    pub connection_timeout: Duration,
+}
+
+impl PoolOptions {
+    /// Defaults suited to the backend on a small server.
+    ///
+    /// SQLite has one writer at a time whatever the pool size; a few connections let readers
+    /// proceed beside it (WAL). PostgreSQL gets a modest pool per instance, since several
+    /// instances may share one server.
+    pub fn for_backend(backend: Backend) -> Self {
+        match backend {
+            Backend::Sqlite => Self {
+                max_size: 8,
+                connection_timeout: Duration::from_secs(5),
+            },
+            Backend::Postgres => Self {
+                max_size: 10,
+                connection_timeout: Duration::from_secs(5),
+            },
+        }
+    }
+}
+
+/// A pool of connections to one database. Cheap to clone.
+#[derive(Clone)]
+pub struct DbPool {
+    pool: r2d2::Pool<ConnectionFactory>,
+    url: DatabaseUrl,
+}
+
+/// A connection checked out of the pool; returned to it on drop.
+pub type PooledConnection = r2d2::PooledConnection<ConnectionFactory>;
+
+impl DbPool {
+    /// Opens a pool to `url` with the backend's default options, creating the SQLite file
+    /// and its directory if they do not exist yet.
+    pub fn connect(url: &DatabaseUrl) -> Result<Self, DbError> {
+        Self::connect_with(url, PoolOptions::for_backend(url.backend()))
+    }
+
+    /// Opens a pool with explicit options.
+    pub fn connect_with(url: &DatabaseUrl, options: PoolOptions) -> Result<Self, DbError> {
+        if let DatabaseUrl::Sqlite(path) = url {
+            sqlite::create_parent_dir(path)?;
+        }
+        let pool = r2d2::Pool::builder()
+            .max_size(options.max_size)
+            .min_idle(Some(1))
+            .connection_timeout(options.connection_timeout)
+            .build(ConnectionFactory { url: url.clone() })?;
+        Ok(Self {
+            pool,
+            url: url.clone(),
+        })
+    }
+
+    /// The backend behind this pool.
+    pub fn backend(&self) -> Backend {
+        self.url.backend()
+    }
+
+    /// Where this pool connects, password redacted.
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.url
+    }
+
+    /// Checks a connection out, blocking the current thread. For the CLI, start-up and tests;
+    /// request handlers use [`DbPool::run`].
+    pub fn get(&self) -> Result<PooledConnection, DbError> {
+        Ok(self.pool.get()?)
+    }
+
+    /// Runs `work` with a pooled connection on tokio's blocking thread pool, so a slow query
+    /// never stalls the async workers.
+    pub async fn run<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get().map_err(DbError::from)?;
+            work(&mut conn)
+        })
+        .await
+        .map_err(|e| E::from(DbError::Task(e.to_string())))?
+    }
+}
+
+impl std::fmt::Debug for DbPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DbPool")
+            .field("url", &self.url)
+            .field("state", &self.pool.state())
+            .finish()
+    }
+}

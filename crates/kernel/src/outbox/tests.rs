@@ -1,0 +1,290 @@
+//! Outbox behaviour, on SQLite and on PostgreSQL.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use diesel::Connection;
+use serde::{Deserialize, Serialize};
+
+use super::*;
+use crate::clock::{Clock, SystemClock};
+use crate::db::{Backend, DbConnection, DbError, DbPool};
+use crate::testing::TestDatabase;
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+struct Greeting {
+    to: String,
+}
+
+/// A consumer that records what it saw and can be told to fail its first calls.
+struct Recorder {
+    name: &'static str,
+    seen: Mutex<Vec<i64>>,
+    failures_left: AtomicUsize,
+    calls: AtomicUsize,
+    only: Option<&'static str>,
+}
+
+impl Recorder {
+    fn new(name: &'static str) -> Arc<Self> {
+        Self::failing(name, 0)
+    }
+
+    fn failing(name: &'static str, failures: usize) -> Arc<Self> {
+        Arc::new(Self {
+            name,
+            seen: Mutex::new(Vec::new()),
+            failures_left: AtomicUsize::new(failures),
+            calls: AtomicUsize::new(0),
+            only: None,
+        })
+    }
+
+    fn seen(&self) -> Vec<i64> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+impl EventHandler for Recorder {
+    fn consumer(&self) -> &str {
+        self.name
+    }
+
+    fn accepts(&self, event_type: &str) -> bool {
+        self.only.is_none_or(|only| only == event_type)
+    }
+
+    fn handle<'a>(&'a self, event: &'a Event) -> HandlerFuture<'a> {
+        Box::pin(async move {
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            let left = self.failures_left.load(Ordering::SeqCst);
+            if left > 0 {
+                self.failures_left.store(left - 1, Ordering::SeqCst);
+                return Err(HandlerError("search index is down".into()));
+            }
+            let _: Greeting = event.decode().map_err(|e| HandlerError(e.to_string()))?;
+            self.seen.lock().unwrap().push(event.id);
+            Ok(())
+        })
+    }
+}
+
+fn migrated(backend: Backend) -> (TestDatabase, DbPool) {
+    let db = TestDatabase::create(backend);
+    let pool = db.pool();
+    crate::MIGRATIONS
+        .run_pending(&mut pool.get().unwrap())
+        .unwrap();
+    (db, pool)
+}
+
+fn greeting(to: &str) -> NewEvent {
+    NewEvent::new("Greeted", &Greeting { to: to.into() }, SystemClock.now()).unwrap()
+}
+
+fn append_committed(pool: &DbPool, to: &str) -> i64 {
+    let mut pooled = pool.get().unwrap();
+    let conn: &mut DbConnection = &mut pooled;
+    conn.transaction::<_, DbError, _>(|conn| append(conn, &greeting(to)))
+        .unwrap()
+}
+
+fn relay(pool: &DbPool, handlers: &[Arc<Recorder>]) -> Relay {
+    let mut relay = Relay::new(pool.clone(), Arc::new(SystemClock), OutboxSignal::new());
+    for handler in handlers {
+        relay.register(handler.clone());
+    }
+    relay
+}
+
+async fn committed_event_is_delivered_with_its_payload(backend: Backend) {
+    let (_db, pool) = migrated(backend);
+    let id = append_committed(&pool, "ada");
+    let mut conn = pool.get().unwrap();
+    let pending = store::pending_for(&mut conn, "indexer", 10).unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].id, id);
+    assert_eq!(pending[0].event_type, "Greeted");
+    assert_eq!(
+        pending[0].decode::<Greeting>().unwrap(),
+        Greeting { to: "ada".into() }
+    );
+    drop(conn);
+
+    let indexer = Recorder::new("indexer");
+    let report = relay(&pool, &[indexer.clone()])
+        .deliver_pending()
+        .await
+        .unwrap();
+    assert_eq!(report.delivered(), 1);
+    assert_eq!(indexer.seen(), vec![id]);
+}
+
+async fn rollback_leaves_no_event(backend: Backend) {
+    let (_db, pool) = migrated(backend);
+    let mut pooled = pool.get().unwrap();
+    let conn: &mut DbConnection = &mut pooled;
+    let result = conn.transaction::<(), DbError, _>(|conn| {
+        append(conn, &greeting("nobody"))?;
+        Err(DbError::Query(diesel::result::Error::RollbackTransaction))
+    });
+    assert!(result.is_err());
+    assert_eq!(count_events(conn).unwrap(), 0);
+}
+
+async fn failing_handler_is_retried_and_order_is_kept(backend: Backend) {
+    let (_db, pool) = migrated(backend);
+    let first = append_committed(&pool, "first");
+    let second = append_committed(&pool, "second");
+    let flaky = Recorder::failing("flaky", 2);
+    let steady = Recorder::new("steady");
+    let relay = relay(&pool, &[flaky.clone(), steady.clone()]);
+
+    for _ in 0..2 {
+        let report = relay.deliver_pending().await.unwrap();
+        assert_eq!(report.consumers["flaky"].delivered, 0);
+        assert!(report.consumers["flaky"].failure.is_some());
+        // Nothing overtook the failed first event.
+        assert!(flaky.seen().is_empty());
+    }
+    // The other consumer was not held back by the failing one.
+    assert_eq!(steady.seen(), vec![first, second]);
+
+    let report = relay.deliver_pending().await.unwrap();
+    assert_eq!(report.consumers["flaky"].delivered, 2);
+    assert_eq!(report.failed(), 0);
+    assert_eq!(flaky.seen(), vec![first, second]);
+    assert_eq!(flaky.calls.load(Ordering::SeqCst), 4);
+}
+
+async fn delivered_event_is_not_delivered_again(backend: Backend) {
+    let (_db, pool) = migrated(backend);
+    let id = append_committed(&pool, "once");
+    let indexer = Recorder::new("indexer");
+    let relay = relay(&pool, &[indexer.clone()]);
+    relay.deliver_pending().await.unwrap();
+    let again = relay.deliver_pending().await.unwrap();
+    assert_eq!(again.delivered(), 0);
+    assert_eq!(indexer.seen(), vec![id]);
+    assert_eq!(indexer.calls.load(Ordering::SeqCst), 1);
+
+    // Recording a delivery twice (two instances racing) is harmless.
+    let mut conn = pool.get().unwrap();
+    store::mark_delivered(&mut conn, "indexer", id, SystemClock.now()).unwrap();
+    assert_eq!(delivered_to(&mut conn, "indexer").unwrap(), vec![id]);
+}
+
+async fn pending_events_survive_a_restart(backend: Backend) {
+    let db = TestDatabase::create(backend);
+    let before = {
+        let pool = db.pool();
+        crate::MIGRATIONS
+            .run_pending(&mut pool.get().unwrap())
+            .unwrap();
+        let delivered = append_committed(&pool, "before");
+        let indexer = Recorder::new("indexer");
+        relay(&pool, &[indexer.clone()])
+            .deliver_pending()
+            .await
+            .unwrap();
+        assert_eq!(indexer.seen(), vec![delivered]);
+        delivered
+    };
+    let pending = {
+        let pool = db.pool();
+        append_committed(&pool, "while down")
+        // The process "crashes" here: pool and relay dropped before any delivery.
+    };
+
+    let pool = db.pool();
+    let indexer = Recorder::new("indexer");
+    relay(&pool, &[indexer.clone()])
+        .deliver_pending()
+        .await
+        .unwrap();
+    assert_eq!(
+        indexer.seen(),
+        vec![pending],
+        "only the undelivered event comes after restart"
+    );
+    let mut conn = pool.get().unwrap();
+    assert_eq!(
+        delivered_to(&mut conn, "indexer").unwrap(),
+        vec![before, pending]
+    );
+}
+
+async fn events_a_consumer_ignores_are_recorded_without_a_call(backend: Backend) {
+    let (_db, pool) = migrated(backend);
+    let id = append_committed(&pool, "ignored");
+    let picky = Arc::new(Recorder {
+        only: Some("SomethingElse"),
+        ..Arc::into_inner(Recorder::new("picky")).unwrap()
+    });
+    let report = relay(&pool, &[picky.clone()])
+        .deliver_pending()
+        .await
+        .unwrap();
+    assert_eq!(report.delivered(), 1);
+    assert_eq!(picky.calls.load(Ordering::SeqCst), 0);
+    assert_eq!(
+        delivered_to(&mut pool.get().unwrap(), "picky").unwrap(),
+        vec![id]
+    );
+}
+
+async fn background_relay_delivers_on_signal_retries_and_stops(backend: Backend) {
+    let (_db, pool) = migrated(backend);
+    let flaky = Recorder::failing("flaky", 1);
+    let signal = OutboxSignal::new();
+    let mut relay = Relay::new(pool.clone(), Arc::new(SystemClock), signal.clone()).with_options(
+        RelayOptions {
+            poll_interval: Duration::from_secs(3600),
+            initial_backoff: Duration::from_millis(10),
+            ..RelayOptions::default()
+        },
+    );
+    relay.register(flaky.clone());
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(relay.run(stopped));
+
+    let id = append_committed(&pool, "live");
+    signal.notify();
+    // Bounded wait: the first call fails, the retry after backoff succeeds.
+    for _ in 0..500 {
+        if !flaky.seen().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(flaky.seen(), vec![id]);
+    stop.send(true).unwrap();
+    tokio::time::timeout(Duration::from_secs(5), task)
+        .await
+        .expect("relay stops when asked")
+        .unwrap();
+}
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name(super::Backend::Sqlite).await })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name(super::Backend::Postgres).await })*
+        }
+    };
+}
+
+on_both_backends!(
+    committed_event_is_delivered_with_its_payload,
+    rollback_leaves_no_event,
+    failing_handler_is_retried_and_order_is_kept,
+    delivered_event_is_not_delivered_again,
+    pending_events_survive_a_restart,
+    events_a_consumer_ignores_are_recorded_without_a_call,
+    background_relay_delivers_on_signal_retries_and_stops,
+);

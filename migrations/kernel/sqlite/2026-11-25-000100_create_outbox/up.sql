@@ -1,0 +1,16 @@
+-- The outbox: events written in the same transaction as the change they describe.
+-- AUTOINCREMENT so an id is never reused, even after old events are pruned: ids order delivery.
+CREATE TABLE outbox_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_type TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL
+);
+
+-- The inbox keys: one row per (consumer, event) once that consumer has handled the event.
+CREATE TABLE outbox_deliveries (
+    consumer TEXT NOT NULL,
+    event_id BIGINT NOT NULL REFERENCES outbox_events (id) ON DELETE CASCADE,
+    delivered_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (consumer, event_id)
+);

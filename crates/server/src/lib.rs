@@ -1,1 +1,15 @@
+//! Quire's composition root: the one place the modules meet.
+//!
+//! [`startup::Application`] builds the whole app (database, migrations, modules, outbox relay,
+//! web server) on a listener, so `main` and the tests start exactly the same thing.
+//! [`config`] resolves flags, environment and `quire.toml`; [`cli`] is the `quire` command line.
 
+pub mod cli;
+pub mod config;
+pub mod modules;
+pub mod startup;
+pub mod telemetry;
+mod web;
+
+pub use config::Config;
+pub use startup::Application;

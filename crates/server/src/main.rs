@@ -1,1 +1,104 @@
-fn main() {}
+//! The `quire` binary: parses the command line and runs the chosen command.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use server::cli::{Cli, Command};
+use server::config::{Config, ConfigArgs};
+use server::{Application, startup, telemetry};
+
+fn main() -> ExitCode {
+    telemetry::init();
+    match Cli::parse().into_command() {
+        Command::Serve(args) => serve(args),
+        Command::Migrate { config, status } => migrate(config, status),
+    }
+}
+
+fn load(args: ConfigArgs) -> Result<Config, ExitCode> {
+    Config::load(args).map_err(|error| {
+        tracing::error!("{error}");
+        ExitCode::from(2)
+    })
+}
+
+fn serve(args: ConfigArgs) -> ExitCode {
+    let config = match load(args) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    for (name, value) in config.describe() {
+        tracing::info!("config {name} = {value}");
+    }
+    let outcome = actix_web::rt::System::new().block_on(async move {
+        let app = Application::build(config)
+            .await
+            .map_err(|e| e.to_string())?;
+        tracing::info!(
+            "listening on http://{} (public URL {})",
+            app.local_addr(),
+            app.base_url()
+        );
+        app.run_until_stopped().await.map_err(|e| e.to_string())
+    });
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!("{error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn migrate(args: ConfigArgs, status_only: bool) -> ExitCode {
+    let config = match load(args) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            tracing::error!("cannot start the runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let outcome = runtime.block_on(async {
+        if status_only {
+            let url = config.database_url.clone();
+            tokio::task::spawn_blocking(move || -> Result<Vec<String>, kernel::DbError> {
+                let pool = kernel::DbPool::connect(&url)?;
+                kernel::migrations::pending_all(
+                    &mut *pool.get()?,
+                    &server::modules::MIGRATION_ORDER,
+                )
+            })
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| e.to_string())
+        } else {
+            startup::open_database(&config.database_url)
+                .await
+                .map(|(_, applied)| applied)
+                .map_err(|e| e.to_string())
+        }
+    });
+    match outcome {
+        Ok(migrations) => {
+            let verb = if status_only { "pending" } else { "applied" };
+            if migrations.is_empty() {
+                tracing::info!("no migration {verb}: {} is up to date", config.database_url);
+            }
+            for migration in migrations {
+                tracing::info!("{verb}: {migration}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            tracing::error!("{error}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -17,3 +17,9 @@ pub use connection::DbConnection;
 pub use error::DbError;
 pub use pool::{ConnectionFactory, DbPool, PoolOptions, PooledConnection};
 pub use url::{Backend, DatabaseUrl, DatabaseUrlError};
+
+/// Checks that the database answers on `conn`.
+pub fn ping(conn: &mut DbConnection) -> Result<(), DbError> {
+    use diesel::r2d2::R2D2Connection;
+    conn.ping().map_err(DbError::from)
+}

@@ -1,0 +1,104 @@
+//! The `quire` command line.
+
+use clap::{Parser, Subcommand};
+
+use crate::config::ConfigArgs;
+
+/// Quire, a self-hosted blogging platform.
+#[derive(Debug, Parser)]
+#[command(name = "quire", version, about, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    /// What to do; `serve` when omitted.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Options for `serve` when no subcommand is given.
+    #[command(flatten)]
+    pub serve: ConfigArgs,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server (the default).
+    Serve(ConfigArgs),
+    /// Apply pending database migrations, or show them with `--status`, then exit.
+    Migrate {
+        /// Where the database is.
+        #[command(flatten)]
+        config: ConfigArgs,
+        /// Only list pending migrations; change nothing.
+        #[arg(long)]
+        status: bool,
+    },
+}
+
+impl Cli {
+    /// The command to run, with `serve` as the default.
+    pub fn into_command(self) -> Command {
+        self.command.unwrap_or(Command::Serve(self.serve))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serve_is_the_default() {
+        let cli = Cli::try_parse_from(["quire", "--bind", "0.0.0.0:9000"]).unwrap();
+        match cli.into_command() {
+            Command::Serve(args) => assert_eq!(args.bind.as_deref(), Some("0.0.0.0:9000")),
+            other => panic!("expected serve, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn migrate_takes_database_options() {
+        let cli = Cli::try_parse_from([
+            "quire",
+            "migrate",
+            "--status",
+            "--database-url",
+            "postgres://localhost/quire",
+        ])
+        .unwrap();
+        match cli.into_command() {
+            Command::Migrate { config, status } => {
+                assert!(status);
+                assert_eq!(
+                    config.database_url.as_deref(),
+                    Some("postgres://localhost/quire")
+                );
+            }
+            other => panic!("expected migrate, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn help_lists_every_fixed_option() {
+        let help = <Cli as clap::CommandFactory>::command()
+            .render_long_help()
+            .to_string();
+        for option in [
+            "--bind",
+            "QUIRE_BIND",
+            "--database-url",
+            "DATABASE_URL",
+            "--data-dir",
+            "QUIRE_DATA_DIR",
+            "--base-url",
+            "QUIRE_BASE_URL",
+            "--search-url",
+            "SEARCH_URL",
+            "--site-title",
+            "--config",
+        ] {
+            assert!(help.contains(option), "help lacks {option}:\n{help}");
+        }
+    }
+
+    #[test]
+    fn unknown_flags_are_refused() {
+        assert!(Cli::try_parse_from(["quire", "--nope"]).is_err());
+    }
+}

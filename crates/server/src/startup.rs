@@ -1,0 +1,180 @@
+//! Building the application apart from running it, so `main` and the tests start the same
+//! thing: [`Application::build`] opens and migrates the database, wires the modules, starts
+//! the outbox relay and binds the listener (port 0 picks a free one);
+//! [`Application::run_until_stopped`] serves until SIGINT/SIGTERM or a [`ServerHandle`] stop,
+//! then lets in-flight requests finish and stops the relay.
+
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpServer};
+use kernel::outbox::{OutboxSignal, Relay};
+use kernel::{DatabaseUrl, DbError, DbPool, SystemClock};
+use posts::SqlPosts;
+use tokio::sync::watch;
+
+use crate::config::Config;
+use crate::modules::MIGRATION_ORDER;
+use crate::web::{self, AppState, Assets, Pages};
+
+/// Why the application could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The data directory could not be created.
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir {
+        /// The directory.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The database could not be opened or migrated.
+    #[error(transparent)]
+    Database(#[from] DbError),
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// An embedded template is broken (a build defect).
+    #[error("templates: {0}")]
+    Templates(String),
+}
+
+/// A built application, listening but not yet serving.
+pub struct Application {
+    local_addr: SocketAddr,
+    base_url: String,
+    server: Server,
+    relay: tokio::task::JoinHandle<()>,
+    stop_relay: watch::Sender<bool>,
+}
+
+/// Opens the database, creating the SQLite file if needed, and applies every module's
+/// pending migrations in [`MIGRATION_ORDER`]. Returns the pool and the migrations applied.
+pub async fn open_database(url: &DatabaseUrl) -> Result<(DbPool, Vec<String>), DbError> {
+    let url = url.clone();
+    tokio::task::spawn_blocking(move || {
+        let pool = DbPool::connect(&url)?;
+        let applied = kernel::migrations::run_all(&mut *pool.get()?, &MIGRATION_ORDER)?;
+        Ok((pool, applied))
+    })
+    .await
+    .map_err(|e| DbError::Task(e.to_string()))?
+}
+
+impl Application {
+    /// Builds everything from `config`. Must run inside the actix/tokio runtime.
+    pub async fn build(config: Config) -> Result<Self, StartupError> {
+        std::fs::create_dir_all(&config.data_dir).map_err(|source| StartupError::DataDir {
+            path: config.data_dir.display().to_string(),
+            source,
+        })?;
+        let (pool, applied) = open_database(&config.database_url).await?;
+        for migration in &applied {
+            tracing::info!(%migration, "applied migration");
+        }
+        if config.search_url.is_some() {
+            tracing::warn!("search is not part of this build yet; SEARCH_URL is ignored");
+        }
+
+        let listener = TcpListener::bind(config.bind).map_err(|source| StartupError::Bind {
+            addr: config.bind,
+            source,
+        })?;
+        let local_addr = listener.local_addr().map_err(|source| StartupError::Bind {
+            addr: config.bind,
+            source,
+        })?;
+        let base_url = config
+            .base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{local_addr}"));
+
+        let assets = Arc::new(Assets::new());
+        let stylesheet = assets
+            .url("style.css")
+            .ok_or_else(|| StartupError::Templates("stylesheet missing".into()))?;
+        let pages = Pages::new(
+            web::SiteInfo {
+                title: config.site_title.clone(),
+                base_url: base_url.clone(),
+            },
+            stylesheet,
+        )
+        .map_err(|e| StartupError::Templates(e.to_string()))?;
+        let state = actix_web::web::Data::new(AppState {
+            posts: Arc::new(SqlPosts::new(pool.clone())),
+            pool: pool.clone(),
+            pages: Arc::new(pages),
+            assets,
+        });
+
+        // The relay delivers outbox events to the consumers registered here (none yet: search
+        // and the page cache register theirs when they land).
+        let relay = Relay::new(pool, Arc::new(SystemClock), OutboxSignal::new());
+        let (stop_relay, relay_stopped) = watch::channel(false);
+        let relay = tokio::spawn(relay.run(relay_stopped));
+
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .wrap(web::render_error_pages())
+                .wrap(web::security_headers())
+                .wrap(from_fn(web::log_requests))
+                .configure(web::routes)
+        })
+        .shutdown_timeout(10)
+        .listen(listener)
+        .map_err(|source| StartupError::Bind {
+            addr: local_addr,
+            source,
+        })?;
+        if let Some(workers) = config.workers {
+            server = server.workers(workers);
+        }
+        Ok(Self {
+            local_addr,
+            base_url,
+            server: server.run(),
+            relay,
+            stop_relay,
+        })
+    }
+
+    /// The address actually bound (useful with port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// The public base URL: configured, or derived from the bound address.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// A handle to stop the server gracefully from elsewhere.
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped (SIGINT, SIGTERM or [`ServerHandle::stop`]), waits for in-flight
+    /// requests, then stops the outbox relay.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let served = self.server.await;
+        let _ = self.stop_relay.send(true);
+        if tokio::time::timeout(Duration::from_secs(10), self.relay)
+            .await
+            .is_err()
+        {
+            tracing::warn!("outbox relay did not stop within 10 s");
+        }
+        tracing::info!("quire stopped");
+        served
+    }
+}

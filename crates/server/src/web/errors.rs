@@ -1,0 +1,134 @@
+//! Error policy for HTML pages.
+//!
+//! Handlers return [`PageError`] for what they can foresee: a missing page is a 404, storage
+//! that cannot be reached a 503, a broken template a 500 (logged; the reader sees no details).
+//! [`render_error_pages`] then gives every 4xx/5xx response that is not JSON — the handlers'
+//! and actix's own (unknown route, wrong method) — the site's error page, keeping the status
+//! and headers such as `Allow` or `Retry-After`.
+
+use actix_web::body::{BoxBody, EitherBody};
+use actix_web::dev::ServiceResponse;
+use actix_web::http::{StatusCode, header};
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
+use actix_web::{HttpResponse, ResponseError, web};
+
+use super::AppState;
+use super::pages::RenderError;
+
+/// What can go wrong while serving a page.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum PageError {
+    /// Nothing lives at this address.
+    #[error("page not found")]
+    NotFound,
+    /// A module's storage is unreachable; try again later.
+    #[error("temporarily unavailable: {0}")]
+    Unavailable(String),
+    /// A template failed: our bug.
+    #[error(transparent)]
+    Render(#[from] RenderError),
+}
+
+impl ResponseError for PageError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            PageError::NotFound => StatusCode::NOT_FOUND,
+            PageError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            PageError::Render(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            PageError::NotFound => {}
+            PageError::Unavailable(reason) => tracing::warn!(%reason, "page unavailable"),
+            PageError::Render(error) => tracing::error!(%error, "page failed to render"),
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        if matches!(self, PageError::Unavailable(_)) {
+            response.insert_header((header::RETRY_AFTER, "5"));
+        }
+        response.finish()
+    }
+}
+
+/// The middleware that puts the error page on error responses.
+pub(crate) fn render_error_pages<B: 'static>() -> ErrorHandlers<B> {
+    ErrorHandlers::new().default_handler(error_page)
+}
+
+/// Heading and message a person can act on, per status.
+fn wording(status: StatusCode) -> (&'static str, &'static str) {
+    match status.as_u16() {
+        404 => (
+            "Page not found",
+            "There is nothing at this address. The link may be mistyped, or the page may have been moved or removed.",
+        ),
+        405 => (
+            "Method not allowed",
+            "This address does not accept that kind of request.",
+        ),
+        503 => (
+            "Temporarily unavailable",
+            "The site cannot answer right now. Please try again in a few moments.",
+        ),
+        500..=599 => (
+            "Something went wrong",
+            "An error on our side stopped this page from loading. It has been logged; please try again later.",
+        ),
+        _ => (
+            "Request not understood",
+            "The request could not be handled. Check the address and try again.",
+        ),
+    }
+}
+
+fn error_page<B>(response: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if is_json {
+        return Ok(ErrorHandlerResponse::Response(
+            response.map_into_left_body(),
+        ));
+    }
+    let status = response.status();
+    let (request, original) = response.into_parts();
+    let (heading, message) = wording(status);
+    let rendered = request.app_data::<web::Data<AppState>>().map(|state| {
+        state.pages.render("error.html", |context| {
+            context.insert(
+                "error",
+                &serde_json::json!({
+                    "status": status.as_u16(),
+                    "heading": heading,
+                    "message": message,
+                }),
+            );
+        })
+    });
+    let body = match rendered {
+        Some(Ok(html)) => html,
+        Some(Err(error)) => {
+            tracing::error!(%error, "error page failed to render");
+            format!("<!DOCTYPE html><title>{heading}</title><h1>{heading}</h1><p>{message}</p>")
+        }
+        None => {
+            format!("<!DOCTYPE html><title>{heading}</title><h1>{heading}</h1><p>{message}</p>")
+        }
+    };
+    let mut page = HttpResponse::build(status);
+    for (name, value) in original.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            page.append_header((name.clone(), value.clone()));
+        }
+    }
+    page.insert_header((header::CACHE_CONTROL, "no-store"))
+        .content_type("text/html; charset=utf-8");
+    let page: HttpResponse<BoxBody> = page.body(body);
+    let response: ServiceResponse<EitherBody<B>> =
+        ServiceResponse::new(request, page).map_into_right_body();
+    Ok(ErrorHandlerResponse::Response(response))
+}

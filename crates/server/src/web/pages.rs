@@ -1,0 +1,122 @@
+//! Rendering HTML pages with tera.
+//!
+//! Templates are embedded in the binary at build time, so `quire` runs from any directory.
+
+use serde::Serialize;
+use tera::{Context, Tera};
+
+/// The templates, in an order where every parent precedes its children.
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../../../templates/base.html")),
+    (
+        "partials/header.html",
+        include_str!("../../../../templates/partials/header.html"),
+    ),
+    (
+        "partials/footer.html",
+        include_str!("../../../../templates/partials/footer.html"),
+    ),
+    ("home.html", include_str!("../../../../templates/home.html")),
+    (
+        "error.html",
+        include_str!("../../../../templates/error.html"),
+    ),
+];
+
+/// Site-wide values every page shows.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct SiteInfo {
+    /// The site's title.
+    pub(crate) title: String,
+    /// The absolute base URL, without trailing slash.
+    pub(crate) base_url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct AssetUrls {
+    stylesheet: String,
+}
+
+/// The template engine plus the data every page needs.
+pub(crate) struct Pages {
+    tera: Tera,
+    site: SiteInfo,
+    assets: AssetUrls,
+}
+
+/// A template failed to render: a bug in a template or its context, never the reader's fault.
+#[derive(Debug, thiserror::Error)]
+#[error("template {template} failed to render: {source}")]
+pub(crate) struct RenderError {
+    template: &'static str,
+    source: tera::Error,
+}
+
+impl Pages {
+    /// Parses the embedded templates. Fails at start-up if one is broken.
+    pub(crate) fn new(site: SiteInfo, stylesheet_url: String) -> Result<Self, tera::Error> {
+        let mut tera = Tera::new();
+        tera.add_raw_templates(TEMPLATES.iter().copied())?;
+        Ok(Self {
+            tera,
+            site,
+            assets: AssetUrls {
+                stylesheet: stylesheet_url,
+            },
+        })
+    }
+
+    /// Renders `template` with the site data and `fill` adding the page's own values.
+    pub(crate) fn render(
+        &self,
+        template: &'static str,
+        fill: impl FnOnce(&mut Context),
+    ) -> Result<String, RenderError> {
+        let mut context = Context::new();
+        context.insert("site", &self.site);
+        context.insert("assets", &self.assets);
+        fill(&mut context);
+        self.tera
+            .render(template, &context)
+            .map_err(|source| RenderError { template, source })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pages() -> Pages {
+        Pages::new(
+            SiteInfo {
+                title: "Notes <&> Things".into(),
+                base_url: "http://localhost".into(),
+            },
+            "/assets/style.123.css".into(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn every_embedded_template_parses() {
+        pages();
+    }
+
+    #[test]
+    fn site_title_is_escaped() {
+        let html = pages()
+            .render("error.html", |c| {
+                c.insert(
+                    "error",
+                    &serde_json::json!({"status": 404, "heading": "Not found", "message": "<b>x</b>"}),
+                );
+            })
+            .unwrap();
+        assert!(html.contains("Notes &lt;&amp;&gt; Things"), "{html}");
+        assert!(
+            html.contains("&lt;b&gt;x&lt;&#x2F;b&gt;") || html.contains("&lt;b&gt;x&lt;/b&gt;"),
+            "{html}"
+        );
+        assert!(html.contains(r#"href="/assets/style.123.css""#), "{html}");
+    }
+}

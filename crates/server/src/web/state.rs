@@ -1,0 +1,21 @@
+//! What every handler can reach.
+
+use std::sync::Arc;
+
+use kernel::DbPool;
+use posts_api::PostsPort;
+
+use super::{Assets, Pages};
+
+/// Shared, read-only application state.
+#[derive(Clone)]
+pub(crate) struct AppState {
+    /// The database, for health checks (modules own their own queries).
+    pub(crate) pool: DbPool,
+    /// The posts module's port.
+    pub(crate) posts: Arc<dyn PostsPort>,
+    /// Templates and site-wide page data.
+    pub(crate) pages: Arc<Pages>,
+    /// Static files.
+    pub(crate) assets: Arc<Assets>,
+}

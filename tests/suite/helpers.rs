@@ -1,0 +1,104 @@
+//! Starting the real application for a test.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use actix_web::dev::ServerHandle;
+use kernel::Backend;
+use kernel::testing::TestDatabase;
+use server::{Application, Config};
+
+/// A running Quire with its own database and data directory.
+pub struct TestApp {
+    pub address: String,
+    pub db: TestDatabase,
+    pub client: awc::Client,
+    handle: ServerHandle,
+    _data_dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// GETs `path`; returns status, headers (lower-case names) and the body as text.
+    pub async fn get(&self, path: &str) -> (u16, BTreeMap<String, String>, String) {
+        let mut response = self
+            .client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request sent");
+        let body = response
+            .body()
+            .limit(10 * 1024 * 1024)
+            .await
+            .expect("body read");
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_owned(),
+                    value.to_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        (
+            response.status().as_u16(),
+            headers,
+            String::from_utf8(body.to_vec()).expect("UTF-8 body"),
+        )
+    }
+
+    pub async fn stop(self) {
+        self.handle.stop(true).await;
+    }
+}
+
+/// Builds the application exactly as `quire serve` does, on port 0 with a fresh database.
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    let db = TestDatabase::create(backend);
+    let data_dir = tempfile::tempdir().expect("temporary data directory");
+    let config = Config {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        database_url: db.url().clone(),
+        data_dir: PathBuf::from(data_dir.path()),
+        base_url: None,
+        search_url: None,
+        site_title: "Test Notes".into(),
+        workers: Some(1),
+    };
+    let app = Application::build(config)
+        .await
+        .expect("application builds");
+    let address = format!("http://{}", app.local_addr());
+    let handle = app.handle();
+    actix_web::rt::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        db,
+        client: awc::Client::builder()
+            .disable_redirects()
+            .timeout(std::time::Duration::from_secs(30))
+            .finish(),
+        handle,
+        _data_dir: data_dir,
+    }
+}
+
+/// Generates one `#[actix_web::test]` per backend for each named `async fn(Backend)`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[actix_web::test]
+            async fn $name() { super::$name(kernel::Backend::Sqlite).await })*
+        }
+        mod postgres {
+            $(#[actix_web::test]
+            async fn $name() { super::$name(kernel::Backend::Postgres).await })*
+        }
+    };
+}

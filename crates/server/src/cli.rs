@@ -6,7 +6,12 @@ use crate::config::ConfigArgs;
 
 /// Quire, a self-hosted blogging platform.
 #[derive(Debug, Parser)]
-#[command(name = "quire", version, about, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "quire",
+    version,
+    about = "Quire, a self-hosted blogging platform.",
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     /// What to do; `serve` when omitted.
     #[command(subcommand)]

@@ -188,18 +188,18 @@ impl Relay {
                 .await?;
             let full_batch = batch.len() as i64 == limit;
             for event in batch {
-                if handler.accepts(&event.event_type) {
-                    if let Err(error) = handler.handle(&event).await {
-                        tracing::warn!(
-                            consumer = handler.consumer(),
-                            event_id = event.id,
-                            event_type = %event.event_type,
-                            %error,
-                            "outbox handler failed; will retry"
-                        );
-                        report.failure = Some(error.0);
-                        return Ok(report);
-                    }
+                if handler.accepts(&event.event_type)
+                    && let Err(error) = handler.handle(&event).await
+                {
+                    tracing::warn!(
+                        consumer = handler.consumer(),
+                        event_id = event.id,
+                        event_type = %event.event_type,
+                        %error,
+                        "outbox handler failed; will retry"
+                    );
+                    report.failure = Some(error.0);
+                    return Ok(report);
                 }
                 let consumer = handler.consumer().to_owned();
                 let now = self.clock.now();

@@ -90,10 +90,10 @@ fn append_committed(pool: &DbPool, to: &str) -> i64 {
         .unwrap()
 }
 
-fn relay(pool: &DbPool, handlers: &[Arc<Recorder>]) -> Relay {
+fn relay(pool: &DbPool, handlers: &[&Arc<Recorder>]) -> Relay {
     let mut relay = Relay::new(pool.clone(), Arc::new(SystemClock), OutboxSignal::new());
     for handler in handlers {
-        relay.register(handler.clone());
+        relay.register(Arc::clone(handler) as Arc<dyn EventHandler>);
     }
     relay
 }
@@ -113,10 +113,7 @@ async fn committed_event_is_delivered_with_its_payload(backend: Backend) {
     drop(conn);
 
     let indexer = Recorder::new("indexer");
-    let report = relay(&pool, &[indexer.clone()])
-        .deliver_pending()
-        .await
-        .unwrap();
+    let report = relay(&pool, &[&indexer]).deliver_pending().await.unwrap();
     assert_eq!(report.delivered(), 1);
     assert_eq!(indexer.seen(), vec![id]);
 }
@@ -139,7 +136,7 @@ async fn failing_handler_is_retried_and_order_is_kept(backend: Backend) {
     let second = append_committed(&pool, "second");
     let flaky = Recorder::failing("flaky", 2);
     let steady = Recorder::new("steady");
-    let relay = relay(&pool, &[flaky.clone(), steady.clone()]);
+    let relay = relay(&pool, &[&flaky, &steady]);
 
     for _ in 0..2 {
         let report = relay.deliver_pending().await.unwrap();
@@ -162,7 +159,7 @@ async fn delivered_event_is_not_delivered_again(backend: Backend) {
     let (_db, pool) = migrated(backend);
     let id = append_committed(&pool, "once");
     let indexer = Recorder::new("indexer");
-    let relay = relay(&pool, &[indexer.clone()]);
+    let relay = relay(&pool, &[&indexer]);
     relay.deliver_pending().await.unwrap();
     let again = relay.deliver_pending().await.unwrap();
     assert_eq!(again.delivered(), 0);
@@ -184,10 +181,7 @@ async fn pending_events_survive_a_restart(backend: Backend) {
             .unwrap();
         let delivered = append_committed(&pool, "before");
         let indexer = Recorder::new("indexer");
-        relay(&pool, &[indexer.clone()])
-            .deliver_pending()
-            .await
-            .unwrap();
+        relay(&pool, &[&indexer]).deliver_pending().await.unwrap();
         assert_eq!(indexer.seen(), vec![delivered]);
         delivered
     };
@@ -199,10 +193,7 @@ async fn pending_events_survive_a_restart(backend: Backend) {
 
     let pool = db.pool();
     let indexer = Recorder::new("indexer");
-    relay(&pool, &[indexer.clone()])
-        .deliver_pending()
-        .await
-        .unwrap();
+    relay(&pool, &[&indexer]).deliver_pending().await.unwrap();
     assert_eq!(
         indexer.seen(),
         vec![pending],
@@ -222,10 +213,7 @@ async fn events_a_consumer_ignores_are_recorded_without_a_call(backend: Backend)
         only: Some("SomethingElse"),
         ..Arc::into_inner(Recorder::new("picky")).unwrap()
     });
-    let report = relay(&pool, &[picky.clone()])
-        .deliver_pending()
-        .await
-        .unwrap();
+    let report = relay(&pool, &[&picky]).deliver_pending().await.unwrap();
     assert_eq!(report.delivered(), 1);
     assert_eq!(picky.calls.load(Ordering::SeqCst), 0);
     assert_eq!(

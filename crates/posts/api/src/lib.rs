@@ -56,12 +56,6 @@ impl PostPage {
     pub fn has_next(&self) -> bool {
         self.request.offset() + (self.posts.len() as u64) < self.total
     }
-
-    /// Number of pages (at least 1, so an empty site still has its first page).
-    pub fn page_count(&self) -> u64 {
-        let per_page = u64::from(self.request.per_page.max(1));
-        self.total.div_ceil(per_page).max(1)
-    }
 }
 
 /// Why the posts module could not answer.

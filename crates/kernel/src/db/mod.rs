@@ -11,11 +11,13 @@ mod connection;
 mod error;
 mod pool;
 mod sqlite;
+mod transaction;
 mod url;
 
 pub use connection::DbConnection;
 pub use error::DbError;
 pub use pool::{ConnectionFactory, DbPool, PoolOptions, PooledConnection};
+pub use transaction::write_transaction;
 pub use url::{Backend, DatabaseUrl, DatabaseUrlError};
 
 /// Checks that the database answers on `conn`.

@@ -1,7 +1,7 @@
 //! The `quire` binary as an operator runs it: environment variables, a config file, the
 //! `migrate` command, and a graceful stop on SIGTERM.
 
-#![allow(missing_docs)]
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;

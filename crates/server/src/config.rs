@@ -101,8 +101,8 @@ pub enum ConfigError {
     EmptyTitle,
 }
 
-/// The effective configuration.
-#[derive(Debug, Clone)]
+/// The effective configuration. Its `Debug` output is [`Config::describe`], without secrets.
+#[derive(Clone)]
 pub struct Config {
     /// Where to listen.
     pub bind: SocketAddr,
@@ -203,6 +203,12 @@ impl Config {
             ),
             ("site_title", self.site_title.clone()),
         ]
+    }
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.describe()).finish()
     }
 }
 
@@ -329,7 +335,7 @@ mod tests {
             ..ConfigArgs::default()
         };
         let config = Config::resolve(args, FileConfig::default()).unwrap();
-        let text = format!("{:?}", config.describe());
+        let text = format!("{:?} {config:?}", config.describe());
         assert!(!text.contains("hunter2"), "{text}");
         assert!(!text.contains("token"), "{text}");
     }

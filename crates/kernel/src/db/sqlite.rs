@@ -49,3 +49,60 @@ pub(super) fn create_parent_dir(path: &Path) -> Result<(), DbError> {
         _ => Ok(()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use diesel::sql_types::{BigInt, Text};
+
+    use crate::db::{Backend, DbConnection};
+    use crate::testing::TestDatabase;
+
+    #[derive(diesel::QueryableByName)]
+    struct Mode {
+        #[diesel(sql_type = Text)]
+        journal_mode: String,
+    }
+
+    #[derive(diesel::QueryableByName)]
+    struct Number {
+        #[diesel(sql_type = BigInt)]
+        value: i64,
+    }
+
+    /// Reads a numeric pragma through its table-valued function (`column` is what it is called there).
+    fn number(conn: &mut DbConnection, pragma: &str, column: &str) -> i64 {
+        use diesel::RunQueryDsl;
+        diesel::sql_query(format!("SELECT {column} AS value FROM pragma_{pragma}()"))
+            .get_result::<Number>(conn)
+            .unwrap()
+            .value
+    }
+
+    #[test]
+    fn every_pooled_connection_gets_the_documented_pragmas() {
+        use diesel::RunQueryDsl;
+        let db = TestDatabase::create(Backend::Sqlite);
+        let pool = db.pool();
+        // Check out several connections at once, so more than the first one is inspected.
+        let mut connections: Vec<_> = (0..3).map(|_| pool.get().unwrap()).collect();
+        for conn in &mut connections {
+            let conn: &mut DbConnection = conn;
+            let mode = diesel::sql_query("PRAGMA journal_mode")
+                .get_result::<Mode>(conn)
+                .unwrap();
+            assert_eq!(mode.journal_mode, "wal");
+            assert_eq!(number(conn, "foreign_keys", "foreign_keys"), 1);
+            assert_eq!(number(conn, "busy_timeout", "timeout"), 5000);
+            assert_eq!(number(conn, "synchronous", "synchronous"), 1, "NORMAL");
+        }
+    }
+
+    #[test]
+    fn creates_the_file_and_its_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nested").join("deeper").join("quire.db");
+        let pool = crate::DbPool::connect(&crate::DatabaseUrl::Sqlite(path.clone())).unwrap();
+        drop(pool.get().unwrap());
+        assert!(path.is_file());
+    }
+}

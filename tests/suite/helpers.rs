@@ -3,15 +3,23 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use std::sync::Arc;
+
 use actix_web::dev::ServerHandle;
+use chrono::{DateTime, Utc};
 use kernel::Backend;
+use kernel::clock::ManualClock;
+use kernel::outbox::OutboxSignal;
 use kernel::testing::TestDatabase;
+use posts::SqlPosts;
 use server::{Application, Config};
 
 /// A running Quire with its own database and data directory.
 pub struct TestApp {
     pub address: String,
     pub db: TestDatabase,
+    /// The app's clock: tests move it instead of waiting.
+    pub clock: ManualClock,
     pub client: awc::Client,
     handle: ServerHandle,
     _data_dir: tempfile::TempDir,
@@ -52,9 +60,26 @@ impl TestApp {
         )
     }
 
+    /// The posts module's port on the app's database and clock, for setting up a scene
+    /// (until accounts and the editor exist, this is how tests write posts).
+    pub fn posts(&self) -> SqlPosts {
+        SqlPosts::new(
+            self.db.pool(),
+            Arc::new(self.clock.clone()),
+            OutboxSignal::new(),
+        )
+    }
+
     pub async fn stop(self) {
         self.handle.stop(true).await;
     }
+}
+
+/// Where every test app's clock starts.
+pub fn test_epoch() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-01T09:00:00Z")
+        .expect("valid date")
+        .with_timezone(&Utc)
 }
 
 /// Builds the application exactly as `quire serve` does, on port 0 with a fresh database.
@@ -70,7 +95,8 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
         site_title: "Test Notes".into(),
         workers: Some(1),
     };
-    let app = Application::build(config)
+    let clock = ManualClock::new(test_epoch());
+    let app = Application::build_with_clock(config, Arc::new(clock.clone()))
         .await
         .expect("application builds");
     let address = format!("http://{}", app.local_addr());
@@ -79,6 +105,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     TestApp {
         address,
         db,
+        clock,
         client: awc::Client::builder()
             .disable_redirects()
             .timeout(std::time::Duration::from_secs(30))

@@ -7,11 +7,16 @@
 //! - [`outbox`]: events appended inside the caller's transaction and a relay that delivers
 //!   them at least once to registered handlers.
 //! - [`clock`]: the current time, injectable for tests.
+//! - [`markdown`]: Markdown to sanitized HTML (posts and comments), with table of contents,
+//!   excerpt, plain text and reading time, and the stylesheet for highlighted code.
+//! - [`slug`]: unicode-aware URL slugs.
 
 pub mod clock;
 pub mod db;
+pub mod markdown;
 pub mod migrations;
 pub mod outbox;
+pub mod slug;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 

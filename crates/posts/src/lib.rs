@@ -1,10 +1,22 @@
 //! Quire's posts module: posts, drafts, scheduling, tags, slugs, revisions and favorites.
 //!
-//! It owns the `posts` table (see `migrations/posts/`); its schema stays private to the crate.
-//! Others use it through [`posts_api::PostsPort`], implemented here by [`SqlPosts`].
+//! It owns its tables (see `migrations/posts/`); their schema stays private to the crate.
+//! Others use it through [`posts_api::PostsPort`], implemented here by [`SqlPosts`]. Every
+//! change runs in one write transaction that also appends its event to the outbox.
 
+mod error;
+mod events;
+mod read;
+mod render;
+mod rows;
 mod schema;
+mod slugs;
 mod store;
+mod validate;
+mod write;
+
+#[cfg(test)]
+mod tests;
 
 pub use store::SqlPosts;
 

@@ -9,6 +9,10 @@ diesel::table! {
         description -> Text,
         body_markdown -> Text,
         body_html -> Text,
+        excerpt_html -> Text,
+        toc_json -> Text,
+        word_count -> Integer,
+        reading_minutes -> Integer,
         cover_image_url -> Nullable<Text>,
         status -> Text,
         published_at -> Nullable<Timestamp>,
@@ -16,3 +20,45 @@ diesel::table! {
         updated_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    post_tags (post_id, tag) {
+        post_id -> BigInt,
+        tag -> Text,
+    }
+}
+
+diesel::table! {
+    post_revisions (id) {
+        id -> BigInt,
+        post_id -> BigInt,
+        editor_id -> BigInt,
+        title -> Text,
+        description -> Text,
+        body_markdown -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    post_slug_redirects (old_slug) {
+        old_slug -> Text,
+        post_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    post_favorites (post_id, user_id) {
+        post_id -> BigInt,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    posts,
+    post_tags,
+    post_revisions,
+    post_slug_redirects,
+    post_favorites,
+);

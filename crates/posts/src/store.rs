@@ -1,225 +1,226 @@
-//! The SQL implementation of the posts port.
+//! [`SqlPosts`]: the posts port over the module's own tables.
+
+use std::sync::Arc;
 
 use async_trait::async_trait;
-use chrono::NaiveDateTime;
-use diesel::prelude::*;
-use kernel::{DbError, DbPool};
-use posts_api::{PageRequest, PostPage, PostSummary, PostsError, PostsPort};
+use chrono::{DateTime, Utc};
+use kernel::db::write_transaction;
+use kernel::outbox::OutboxSignal;
+use kernel::{Clock, DbConnection, DbPool};
+use posts_api::{
+    Actor, ArchiveEntry, Authorship, PageRequest, Post, PostDraft, PostFilter, PostLink, PostPage,
+    PostSummary, PostsError, PostsPort, Revision, SlugLookup, TagCount,
+};
 
-use crate::schema::posts;
-
-/// The status a post has once readers can see it.
-const PUBLISHED: &str = "published";
-
-/// Largest page a caller may ask for.
-const MAX_PER_PAGE: u32 = 100;
+use crate::error::{StoreError, StoreResult};
+use crate::{read, validate, write};
 
 /// Posts stored in the module's own tables.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SqlPosts {
     pool: DbPool,
+    clock: Arc<dyn Clock>,
+    outbox: OutboxSignal,
+}
+
+impl std::fmt::Debug for SqlPosts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqlPosts")
+            .field("pool", &self.pool)
+            .finish()
+    }
 }
 
 impl SqlPosts {
-    /// Posts in the database behind `pool`.
-    pub fn new(pool: DbPool) -> Self {
-        Self { pool }
+    /// Posts in the database behind `pool`; `clock` dates changes and decides when scheduled
+    /// posts are due; `outbox` is signalled after each commit that wrote an event.
+    pub fn new(pool: DbPool, clock: Arc<dyn Clock>, outbox: OutboxSignal) -> Self {
+        Self {
+            pool,
+            clock,
+            outbox,
+        }
     }
-}
 
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = posts)]
-struct SummaryRow {
-    id: i64,
-    slug: String,
-    title: String,
-    description: String,
-    author_id: i64,
-    published_at: Option<NaiveDateTime>,
-}
+    /// Runs a read.
+    async fn read<T, F>(&self, query: F) -> Result<T, PostsError>
+    where
+        F: FnOnce(&mut DbConnection) -> StoreResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.pool.run(query).await.map_err(PostsError::from)
+    }
 
-impl SummaryRow {
-    fn into_summary(self) -> Option<PostSummary> {
-        Some(PostSummary {
-            id: self.id,
-            slug: self.slug,
-            title: self.title,
-            description: self.description,
-            author_id: self.author_id,
-            published_at: self.published_at?.and_utc(),
+    /// Runs a change in one write transaction, then wakes the outbox relay.
+    async fn change<T, F>(&self, command: F) -> Result<T, PostsError>
+    where
+        F: FnOnce(&mut DbConnection, DateTime<Utc>) -> StoreResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let now = self.clock.now();
+        let result = self
+            .pool
+            .run(move |conn| write_transaction::<_, StoreError, _>(conn, |conn| command(conn, now)))
+            .await
+            .map_err(PostsError::from);
+        if result.is_ok() {
+            self.outbox.notify();
+        }
+        result
+    }
+
+    /// Runs a change to one post and returns the post as it now stands.
+    async fn change_post<F>(&self, id: i64, command: F) -> Result<Post, PostsError>
+    where
+        F: FnOnce(&mut DbConnection, DateTime<Utc>) -> StoreResult<()> + Send + 'static,
+    {
+        self.change(move |conn, now| {
+            command(conn, now)?;
+            read::post(conn, id)
         })
-    }
-}
-
-/// Storage failures are the caller's to retry, never their fault.
-struct StoreError(PostsError);
-
-impl From<DbError> for StoreError {
-    fn from(error: DbError) -> Self {
-        StoreError(PostsError::Unavailable(error.to_string()))
-    }
-}
-
-impl From<diesel::result::Error> for StoreError {
-    fn from(error: diesel::result::Error) -> Self {
-        DbError::from(error).into()
+        .await
     }
 }
 
 #[async_trait]
 impl PostsPort for SqlPosts {
-    async fn published_page(&self, request: PageRequest) -> Result<PostPage, PostsError> {
-        if request.page == 0 {
-            return Err(PostsError::InvalidRequest(
-                "pages are numbered from 1".into(),
-            ));
-        }
-        if request.per_page == 0 || request.per_page > MAX_PER_PAGE {
-            return Err(PostsError::InvalidRequest(format!(
-                "a page holds between 1 and {MAX_PER_PAGE} posts"
-            )));
-        }
-        let offset = i64::try_from(request.offset())
-            .map_err(|_| PostsError::InvalidRequest("page number too large".into()))?;
-        self.pool
-            .run(move |conn| -> Result<PostPage, StoreError> {
-                let published = posts::table
-                    .filter(posts::status.eq(PUBLISHED))
-                    .filter(posts::published_at.is_not_null());
-                let total: i64 = published.count().get_result(conn)?;
-                let rows: Vec<SummaryRow> = published
-                    .order((posts::published_at.desc(), posts::id.desc()))
-                    .limit(i64::from(request.per_page))
-                    .offset(offset)
-                    .select(SummaryRow::as_select())
-                    .load(conn)?;
-                Ok(PostPage {
-                    posts: rows
-                        .into_iter()
-                        .filter_map(SummaryRow::into_summary)
-                        .collect(),
-                    request,
-                    total: u64::try_from(total).unwrap_or_default(),
-                })
-            })
+    async fn published_page(
+        &self,
+        filter: PostFilter,
+        request: PageRequest,
+    ) -> Result<PostPage, PostsError> {
+        self.read(move |conn| read::published_page(conn, &filter, request))
             .await
-            .map_err(|StoreError(e)| e)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use chrono::{DateTime, Duration, Utc};
-    use kernel::Backend;
-    use kernel::testing::TestDatabase;
-
-    use super::*;
-
-    fn at(minutes: i64) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339("2026-11-01T12:00:00Z")
-            .unwrap()
-            .with_timezone(&Utc)
-            + Duration::minutes(minutes)
     }
 
-    fn insert(pool: &DbPool, slug: &str, status: &str, published_at: Option<DateTime<Utc>>) {
-        let mut conn = pool.get().unwrap();
-        diesel::insert_into(posts::table)
-            .values((
-                posts::author_id.eq(7),
-                posts::slug.eq(slug),
-                posts::title.eq(format!("Title of {slug}")),
-                posts::description.eq(""),
-                posts::body_markdown.eq("body"),
-                posts::body_html.eq("<p>body</p>"),
-                posts::status.eq(status),
-                posts::published_at.eq(published_at.map(|t| t.naive_utc())),
-                posts::created_at.eq(at(0).naive_utc()),
-                posts::updated_at.eq(at(0).naive_utc()),
-            ))
-            .execute(&mut *conn)
-            .unwrap();
-    }
-
-    async fn lists_only_published_posts_newest_first(backend: Backend) {
-        let db = TestDatabase::create(backend);
-        let pool = db.pool();
-        kernel::migrations::run_all(
-            &mut pool.get().unwrap(),
-            &[&kernel::MIGRATIONS, &crate::MIGRATIONS],
-        )
-        .unwrap();
-        let port = SqlPosts::new(pool.clone());
-        let empty = port
-            .published_page(PageRequest {
-                page: 1,
-                per_page: 2,
-            })
+    async fn recent_published(
+        &self,
+        filter: PostFilter,
+        limit: u32,
+    ) -> Result<Vec<Post>, PostsError> {
+        self.read(move |conn| read::recent_published(conn, &filter, limit))
             .await
-            .unwrap();
-        assert!(empty.posts.is_empty());
-        assert_eq!(empty.total, 0);
+    }
 
-        insert(&pool, "old", "published", Some(at(1)));
-        insert(&pool, "draft", "draft", None);
-        insert(&pool, "new", "published", Some(at(3)));
-        insert(&pool, "middle", "published", Some(at(2)));
-        insert(&pool, "later", "scheduled", Some(at(60)));
-
-        let first = port
-            .published_page(PageRequest {
-                page: 1,
-                per_page: 2,
-            })
+    async fn post_by_slug(
+        &self,
+        slug: &str,
+        viewer: Option<Actor>,
+    ) -> Result<SlugLookup, PostsError> {
+        let slug = slug.to_owned();
+        self.read(move |conn| read::by_slug(conn, &slug, viewer))
             .await
-            .unwrap();
-        let slugs: Vec<_> = first.posts.iter().map(|p| p.slug.as_str()).collect();
-        assert_eq!(slugs, ["new", "middle"]);
-        assert_eq!(first.total, 3);
-        assert!(first.has_next());
-        assert_eq!(first.posts[0].published_at, at(3));
+    }
 
-        let second = port
-            .published_page(PageRequest {
-                page: 2,
-                per_page: 2,
-            })
+    async fn published_by_ids(&self, ids: Vec<i64>) -> Result<Vec<PostSummary>, PostsError> {
+        self.read(move |conn| read::published_by_ids(conn, &ids))
             .await
-            .unwrap();
-        let slugs: Vec<_> = second.posts.iter().map(|p| p.slug.as_str()).collect();
-        assert_eq!(slugs, ["old"]);
-        assert!(!second.has_next());
     }
 
-    async fn rejects_impossible_pages(backend: Backend) {
-        let db = TestDatabase::create(backend);
-        let port = SqlPosts::new(db.pool());
-        for (page, per_page) in [(0, 10), (1, 0), (1, 1000)] {
-            let result = port.published_page(PageRequest { page, per_page }).await;
-            assert!(
-                matches!(result, Err(PostsError::InvalidRequest(_))),
-                "{page}/{per_page}"
-            );
-        }
+    async fn authorship(&self, post_id: i64) -> Result<Option<Authorship>, PostsError> {
+        self.read(move |conn| read::authorship(conn, post_id)).await
     }
 
-    #[tokio::test]
-    async fn sqlite_lists_only_published_posts_newest_first() {
-        lists_only_published_posts_newest_first(Backend::Sqlite).await;
+    async fn neighbours(
+        &self,
+        post_id: i64,
+    ) -> Result<(Option<PostLink>, Option<PostLink>), PostsError> {
+        self.read(move |conn| read::neighbours(conn, post_id)).await
     }
 
-    #[tokio::test]
-    async fn postgres_lists_only_published_posts_newest_first() {
-        lists_only_published_posts_newest_first(Backend::Postgres).await;
+    async fn archive(&self) -> Result<Vec<ArchiveEntry>, PostsError> {
+        self.read(read::archive).await
     }
 
-    #[tokio::test]
-    async fn sqlite_rejects_impossible_pages() {
-        rejects_impossible_pages(Backend::Sqlite).await;
+    async fn tags(&self) -> Result<Vec<TagCount>, PostsError> {
+        self.read(read::tags).await
     }
 
-    #[tokio::test]
-    async fn postgres_rejects_impossible_pages() {
-        rejects_impossible_pages(Backend::Postgres).await;
+    async fn posts_of(&self, actor: Actor) -> Result<Vec<PostSummary>, PostsError> {
+        self.read(move |conn| read::posts_of(conn, actor)).await
+    }
+
+    async fn create(&self, actor: Actor, draft: PostDraft) -> Result<Post, PostsError> {
+        let draft = validate::clean(draft)?;
+        self.change(move |conn, now| {
+            let id = write::create(conn, now, actor, &draft)?;
+            read::post(conn, id)
+        })
+        .await
+    }
+
+    async fn update(
+        &self,
+        actor: Actor,
+        post_id: i64,
+        draft: PostDraft,
+    ) -> Result<Post, PostsError> {
+        let draft = validate::clean(draft)?;
+        self.change_post(post_id, move |conn, now| {
+            write::update(conn, now, actor, post_id, &draft)
+        })
+        .await
+    }
+
+    async fn publish(&self, actor: Actor, post_id: i64) -> Result<Post, PostsError> {
+        self.change_post(post_id, move |conn, now| {
+            write::publish(conn, now, actor, post_id)
+        })
+        .await
+    }
+
+    async fn schedule(
+        &self,
+        actor: Actor,
+        post_id: i64,
+        at: DateTime<Utc>,
+    ) -> Result<Post, PostsError> {
+        self.change_post(post_id, move |conn, now| {
+            write::schedule(conn, now, actor, post_id, at)
+        })
+        .await
+    }
+
+    async fn unpublish(&self, actor: Actor, post_id: i64) -> Result<Post, PostsError> {
+        self.change_post(post_id, move |conn, now| {
+            write::unpublish(conn, now, actor, post_id)
+        })
+        .await
+    }
+
+    async fn delete(&self, actor: Actor, post_id: i64) -> Result<(), PostsError> {
+        self.change(move |conn, now| write::delete(conn, now, actor, post_id))
+            .await
+    }
+
+    async fn revisions(&self, actor: Actor, post_id: i64) -> Result<Vec<Revision>, PostsError> {
+        self.read(move |conn| write::revisions(conn, actor, post_id))
+            .await
+    }
+
+    async fn restore_revision(
+        &self,
+        actor: Actor,
+        post_id: i64,
+        revision_id: i64,
+    ) -> Result<Post, PostsError> {
+        self.change_post(post_id, move |conn, now| {
+            write::restore_revision(conn, now, actor, post_id, revision_id)
+        })
+        .await
+    }
+
+    async fn favorite(&self, user_id: i64, post_id: i64) -> Result<u64, PostsError> {
+        self.change(move |conn, now| write::favorite(conn, now, user_id, post_id))
+            .await
+    }
+
+    async fn unfavorite(&self, user_id: i64, post_id: i64) -> Result<u64, PostsError> {
+        self.change(move |conn, _| write::unfavorite(conn, user_id, post_id))
+            .await
+    }
+
+    async fn publish_due(&self) -> Result<Vec<i64>, PostsError> {
+        self.change(write::publish_due).await
     }
 }

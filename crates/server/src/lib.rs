@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod config;
 pub mod modules;
+pub mod scheduler;
 pub mod startup;
 pub mod telemetry;
 mod web;

@@ -12,8 +12,9 @@ use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer};
 use kernel::outbox::{OutboxSignal, Relay};
-use kernel::{DatabaseUrl, DbError, DbPool, SystemClock};
+use kernel::{Clock, DatabaseUrl, DbError, DbPool, SystemClock};
 use posts::SqlPosts;
+use posts_api::PostsPort;
 use tokio::sync::watch;
 
 use crate::config::Config;
@@ -52,8 +53,8 @@ pub struct Application {
     local_addr: SocketAddr,
     base_url: String,
     server: Server,
-    relay: tokio::task::JoinHandle<()>,
-    stop_relay: watch::Sender<bool>,
+    workers: Vec<tokio::task::JoinHandle<()>>,
+    stop_workers: watch::Sender<bool>,
 }
 
 /// Opens the database, creating the SQLite file if needed, and applies every module's
@@ -70,8 +71,17 @@ pub async fn open_database(url: &DatabaseUrl) -> Result<(DbPool, Vec<String>), D
 }
 
 impl Application {
-    /// Builds everything from `config`. Must run inside the actix/tokio runtime.
+    /// Builds everything from `config` on the system clock. Must run inside the actix/tokio
+    /// runtime.
     pub async fn build(config: Config) -> Result<Self, StartupError> {
+        Self::build_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    /// Builds everything with an injected clock (tests move time instead of waiting).
+    pub async fn build_with_clock(
+        config: Config,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, StartupError> {
         std::fs::create_dir_all(&config.data_dir).map_err(|source| StartupError::DataDir {
             path: config.data_dir.display().to_string(),
             source,
@@ -109,18 +119,29 @@ impl Application {
             stylesheet,
         )
         .map_err(|e| StartupError::Templates(e.to_string()))?;
+        let outbox = OutboxSignal::new();
+        let posts: Arc<dyn PostsPort> =
+            Arc::new(SqlPosts::new(pool.clone(), clock.clone(), outbox.clone()));
         let state = actix_web::web::Data::new(AppState {
-            posts: Arc::new(SqlPosts::new(pool.clone())),
+            posts: posts.clone(),
             pool: pool.clone(),
             pages: Arc::new(pages),
             assets,
         });
 
-        // The relay delivers outbox events to the consumers registered here (none yet: search
-        // and the page cache register theirs when they land).
-        let relay = Relay::new(pool, Arc::new(SystemClock), OutboxSignal::new());
-        let (stop_relay, relay_stopped) = watch::channel(false);
-        let relay = tokio::spawn(relay.run(relay_stopped));
+        // Background workers, stopped together after the server: the outbox relay (it
+        // delivers to the consumers registered here; none yet — search and the page cache
+        // register theirs when they land) and the scheduler of posts.
+        let relay = Relay::new(pool, clock, outbox);
+        let (stop_workers, stopped) = watch::channel(false);
+        let workers = vec![
+            tokio::spawn(relay.run(stopped.clone())),
+            tokio::spawn(crate::scheduler::run(
+                posts,
+                crate::scheduler::CHECK_INTERVAL,
+                stopped,
+            )),
+        ];
 
         let mut server = HttpServer::new(move || {
             App::new()
@@ -143,8 +164,8 @@ impl Application {
             local_addr,
             base_url,
             server: server.run(),
-            relay,
-            stop_relay,
+            workers,
+            stop_workers,
         })
     }
 
@@ -164,15 +185,17 @@ impl Application {
     }
 
     /// Serves until stopped (SIGINT, SIGTERM or [`ServerHandle::stop`]), waits for in-flight
-    /// requests, then stops the outbox relay.
+    /// requests, then stops the background workers.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = self.server.await;
-        let _ = self.stop_relay.send(true);
-        if tokio::time::timeout(Duration::from_secs(10), self.relay)
-            .await
-            .is_err()
-        {
-            tracing::warn!("outbox relay did not stop within 10 s");
+        let _ = self.stop_workers.send(true);
+        for worker in self.workers {
+            if tokio::time::timeout(Duration::from_secs(10), worker)
+                .await
+                .is_err()
+            {
+                tracing::warn!("a background worker did not stop within 10 s");
+            }
         }
         tracing::info!("quire stopped");
         served

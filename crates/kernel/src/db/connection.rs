@@ -1,5 +1,9 @@
 //! The connection enum over both backends.
 
+// The `MultiConnection` derive generates public items (the `MultiBackend` backend type and
+// its helpers) without doc comments; they are diesel's, documented there.
+#![allow(missing_docs)]
+
 use diesel::{PgConnection, SqliteConnection};
 
 /// A connection to either backend. Write queries against this type; match on it only for

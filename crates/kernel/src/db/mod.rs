@@ -14,7 +14,7 @@ mod sqlite;
 mod transaction;
 mod url;
 
-pub use connection::DbConnection;
+pub use connection::{DbConnection, MultiBackend as DbBackend};
 pub use error::DbError;
 pub use pool::{ConnectionFactory, DbPool, PoolOptions, PooledConnection};
 pub use transaction::write_transaction;

@@ -12,6 +12,8 @@ use actix_web::http::{StatusCode, header};
 use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{HttpResponse, ResponseError, web};
 
+use posts_api::PostsError;
+
 use super::AppState;
 use super::pages::RenderError;
 
@@ -27,6 +29,24 @@ pub(crate) enum PageError {
     /// A template failed: our bug.
     #[error(transparent)]
     Render(#[from] RenderError),
+}
+
+impl From<PostsError> for PageError {
+    fn from(error: PostsError) -> Self {
+        match error {
+            PostsError::Unavailable(reason) => PageError::Unavailable(reason),
+            // On reading pages every other refusal means "nothing for you here".
+            _ => PageError::NotFound,
+        }
+    }
+}
+
+/// Parses a `/page/{n}` segment: a positive number, else the page does not exist.
+pub(crate) fn page_number(segment: &str) -> Result<u32, PageError> {
+    match segment.parse::<u32>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(PageError::NotFound),
+    }
 }
 
 impl ResponseError for PageError {

@@ -16,7 +16,25 @@ const TEMPLATES: &[(&str, &str)] = &[
         "partials/footer.html",
         include_str!("../../../../templates/partials/footer.html"),
     ),
+    (
+        "partials/post_list.html",
+        include_str!("../../../../templates/partials/post_list.html"),
+    ),
     ("home.html", include_str!("../../../../templates/home.html")),
+    ("post.html", include_str!("../../../../templates/post.html")),
+    ("tag.html", include_str!("../../../../templates/tag.html")),
+    (
+        "archive.html",
+        include_str!("../../../../templates/archive.html"),
+    ),
+    (
+        "feeds/atom.xml",
+        include_str!("../../../../templates/feeds/atom.xml"),
+    ),
+    (
+        "feeds/rss.xml",
+        include_str!("../../../../templates/feeds/rss.xml"),
+    ),
     (
         "error.html",
         include_str!("../../../../templates/error.html"),
@@ -64,6 +82,16 @@ impl Pages {
                 stylesheet: stylesheet_url,
             },
         })
+    }
+
+    /// The site's title.
+    pub(crate) fn site_title(&self) -> &str {
+        &self.site.title
+    }
+
+    /// The site's absolute base URL, without trailing slash.
+    pub(crate) fn base_url(&self) -> &str {
+        &self.site.base_url
     }
 
     /// Renders `template` with the site data and `fill` adding the page's own values.

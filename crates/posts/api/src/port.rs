@@ -1,0 +1,107 @@
+//! The posts port: everything the server and other modules may ask of the posts module.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use crate::{
+    Actor, ArchiveEntry, Authorship, PageRequest, Post, PostDraft, PostFilter, PostLink, PostPage,
+    PostSummary, PostsError, Revision, SlugLookup, TagCount,
+};
+
+/// What the posts module answers. Every write checks the actor's right to it and records its
+/// event in the outbox in the same transaction.
+#[async_trait]
+pub trait PostsPort: Send + Sync {
+    /// A page of published posts matching `filter`, newest first.
+    async fn published_page(
+        &self,
+        filter: PostFilter,
+        request: PageRequest,
+    ) -> Result<PostPage, PostsError>;
+
+    /// The newest published posts matching `filter`, in full (for feeds), at most `limit`
+    /// (1 to 100).
+    async fn recent_published(
+        &self,
+        filter: PostFilter,
+        limit: u32,
+    ) -> Result<Vec<Post>, PostsError>;
+
+    /// The post at `slug`, or where it moved. Drafts and scheduled posts are found only by an
+    /// actor who may edit them; to everyone else they do not exist.
+    async fn post_by_slug(
+        &self,
+        slug: &str,
+        viewer: Option<Actor>,
+    ) -> Result<SlugLookup, PostsError>;
+
+    /// Published posts with these ids, in the order asked (unknown ids are skipped).
+    async fn published_by_ids(&self, ids: Vec<i64>) -> Result<Vec<PostSummary>, PostsError>;
+
+    /// Who wrote a post and its state, for permission checks elsewhere.
+    async fn authorship(&self, post_id: i64) -> Result<Option<Authorship>, PostsError>;
+
+    /// The published posts just before and after this one: `(older, newer)`.
+    async fn neighbours(
+        &self,
+        post_id: i64,
+    ) -> Result<(Option<PostLink>, Option<PostLink>), PostsError>;
+
+    /// Every published post, newest first: slug, title and date only.
+    async fn archive(&self) -> Result<Vec<ArchiveEntry>, PostsError>;
+
+    /// Tags of published posts with their counts, most used first.
+    async fn tags(&self) -> Result<Vec<TagCount>, PostsError>;
+
+    /// All of an author's posts, every state, most recently changed first (their dashboard).
+    async fn posts_of(&self, actor: Actor) -> Result<Vec<PostSummary>, PostsError>;
+
+    /// Creates a draft by `actor`.
+    async fn create(&self, actor: Actor, draft: PostDraft) -> Result<Post, PostsError>;
+
+    /// Replaces the editable fields; keeps a revision when the text changed.
+    async fn update(
+        &self,
+        actor: Actor,
+        post_id: i64,
+        draft: PostDraft,
+    ) -> Result<Post, PostsError>;
+
+    /// Publishes now (a scheduled post goes live early).
+    async fn publish(&self, actor: Actor, post_id: i64) -> Result<Post, PostsError>;
+
+    /// Schedules publication at `at`, which must be in the future.
+    async fn schedule(
+        &self,
+        actor: Actor,
+        post_id: i64,
+        at: DateTime<Utc>,
+    ) -> Result<Post, PostsError>;
+
+    /// Returns a published or scheduled post to draft.
+    async fn unpublish(&self, actor: Actor, post_id: i64) -> Result<Post, PostsError>;
+
+    /// Deletes a post, its revisions, tags and favorites.
+    async fn delete(&self, actor: Actor, post_id: i64) -> Result<(), PostsError>;
+
+    /// A post's saved versions, newest first.
+    async fn revisions(&self, actor: Actor, post_id: i64) -> Result<Vec<Revision>, PostsError>;
+
+    /// Makes a saved version the current text again (itself saved as a new revision).
+    async fn restore_revision(
+        &self,
+        actor: Actor,
+        post_id: i64,
+        revision_id: i64,
+    ) -> Result<Post, PostsError>;
+
+    /// Marks a published post favorite for `user_id` (idempotent); returns the new count.
+    async fn favorite(&self, user_id: i64, post_id: i64) -> Result<u64, PostsError>;
+
+    /// Removes the mark (idempotent); returns the new count.
+    async fn unfavorite(&self, user_id: i64, post_id: i64) -> Result<u64, PostsError>;
+
+    /// Publishes every scheduled post whose time has come; returns their ids. Called by the
+    /// server's scheduler.
+    async fn publish_due(&self) -> Result<Vec<i64>, PostsError>;
+}

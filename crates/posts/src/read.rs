@@ -1,0 +1,289 @@
+//! Queries: what readers, authors and other modules may see.
+
+use diesel::prelude::*;
+use kernel::DbConnection;
+use kernel::db::DbBackend;
+use posts_api::{
+    Actor, ArchiveEntry, Authorship, PageRequest, Post, PostFilter, PostLink, PostPage, PostStatus,
+    PostSummary, PostsError, SlugLookup, TagCount,
+};
+
+use crate::error::StoreResult;
+use crate::rows::{self, PostRow, SummaryRow};
+use crate::schema::{post_favorites, post_slug_redirects, post_tags, posts};
+use crate::validate::normalise_tag;
+
+/// Largest page a caller may ask for.
+pub(crate) const MAX_PER_PAGE: u32 = 100;
+
+const PUBLISHED: &str = "published";
+
+/// Whether `actor` may see and change `row`.
+pub(crate) fn may_edit(actor: Actor, row: &PostRow) -> bool {
+    actor.may_edit_any || actor.id == row.author_id
+}
+
+/// Loads a post row by id.
+pub(crate) fn row_by_id(conn: &mut DbConnection, id: i64) -> StoreResult<Option<PostRow>> {
+    Ok(posts::table
+        .find(id)
+        .select(PostRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Loads a post `actor` may change, or says why not. Someone who may not edit a draft is told
+/// it does not exist, so drafts stay invisible.
+pub(crate) fn editable_row(conn: &mut DbConnection, actor: Actor, id: i64) -> StoreResult<PostRow> {
+    match row_by_id(conn, id)? {
+        Some(row) if may_edit(actor, &row) => Ok(row),
+        Some(row) if row.status() == PostStatus::Published => Err(PostsError::Forbidden.into()),
+        _ => Err(PostsError::NotFound.into()),
+    }
+}
+
+type BoxedPosts = posts::BoxedQuery<'static, DbBackend>;
+
+fn published_matching(filter: &PostFilter) -> BoxedPosts {
+    let mut query = posts::table
+        .filter(posts::status.eq(PUBLISHED))
+        .into_boxed();
+    if let Some(tag) = filter.tag.as_deref() {
+        let tag = normalise_tag(tag).unwrap_or_default();
+        query = query.filter(
+            posts::id.eq_any(
+                post_tags::table
+                    .filter(post_tags::tag.eq(tag))
+                    .select(post_tags::post_id),
+            ),
+        );
+    }
+    if let Some(author_id) = filter.author_id {
+        query = query.filter(posts::author_id.eq(author_id));
+    }
+    if let Some(user_id) = filter.favorited_by {
+        query = query.filter(
+            posts::id.eq_any(
+                post_favorites::table
+                    .filter(post_favorites::user_id.eq(user_id))
+                    .select(post_favorites::post_id),
+            ),
+        );
+    }
+    query
+}
+
+/// Checks a page request and returns its offset.
+pub(crate) fn checked_offset(request: PageRequest) -> StoreResult<i64> {
+    if request.page == 0 {
+        return Err(PostsError::invalid("page", "Pages are numbered from 1.").into());
+    }
+    if request.per_page == 0 || request.per_page > MAX_PER_PAGE {
+        return Err(PostsError::invalid(
+            "per_page",
+            format!("A page holds between 1 and {MAX_PER_PAGE} posts."),
+        )
+        .into());
+    }
+    i64::try_from(request.offset())
+        .map_err(|_| PostsError::invalid("page", "That page number is too large.").into())
+}
+
+/// A page of published posts matching `filter`, newest first.
+pub(crate) fn published_page(
+    conn: &mut DbConnection,
+    filter: &PostFilter,
+    request: PageRequest,
+) -> StoreResult<PostPage> {
+    let offset = checked_offset(request)?;
+    let total: i64 = published_matching(filter).count().get_result(conn)?;
+    let rows: Vec<SummaryRow> = published_matching(filter)
+        .order((posts::published_at.desc(), posts::id.desc()))
+        .limit(i64::from(request.per_page))
+        .offset(offset)
+        .select(SummaryRow::as_select())
+        .load(conn)?;
+    Ok(PostPage {
+        posts: rows::summaries(conn, rows)?,
+        request,
+        total: u64::try_from(total).unwrap_or(0),
+    })
+}
+
+/// The newest published posts matching `filter`, in full.
+pub(crate) fn recent_published(
+    conn: &mut DbConnection,
+    filter: &PostFilter,
+    limit: u32,
+) -> StoreResult<Vec<Post>> {
+    if limit == 0 || limit > MAX_PER_PAGE {
+        return Err(PostsError::invalid(
+            "limit",
+            format!("Ask for between 1 and {MAX_PER_PAGE} posts."),
+        )
+        .into());
+    }
+    let rows: Vec<PostRow> = published_matching(filter)
+        .order((posts::published_at.desc(), posts::id.desc()))
+        .limit(i64::from(limit))
+        .select(PostRow::as_select())
+        .load(conn)?;
+    rows::full_posts(conn, rows)
+}
+
+/// The post at `slug` as `viewer` may see it, or where it moved.
+pub(crate) fn by_slug(
+    conn: &mut DbConnection,
+    slug: &str,
+    viewer: Option<Actor>,
+) -> StoreResult<SlugLookup> {
+    let visible = |row: &PostRow| {
+        row.status() == PostStatus::Published || viewer.is_some_and(|v| may_edit(v, row))
+    };
+    let row: Option<PostRow> = posts::table
+        .filter(posts::slug.eq(slug))
+        .select(PostRow::as_select())
+        .first(conn)
+        .optional()?;
+    if let Some(row) = row {
+        return if visible(&row) {
+            Ok(SlugLookup::Found(Box::new(rows::full_post(conn, row)?)))
+        } else {
+            Err(PostsError::NotFound.into())
+        };
+    }
+    let moved_to: Option<i64> = post_slug_redirects::table
+        .find(slug)
+        .select(post_slug_redirects::post_id)
+        .first(conn)
+        .optional()?;
+    match moved_to
+        .map(|id| row_by_id(conn, id))
+        .transpose()?
+        .flatten()
+    {
+        Some(row) if visible(&row) => Ok(SlugLookup::Moved { slug: row.slug }),
+        _ => Err(PostsError::NotFound.into()),
+    }
+}
+
+/// Published posts with these ids, in the order given.
+pub(crate) fn published_by_ids(
+    conn: &mut DbConnection,
+    ids: &[i64],
+) -> StoreResult<Vec<PostSummary>> {
+    let rows: Vec<SummaryRow> = posts::table
+        .filter(posts::id.eq_any(ids))
+        .filter(posts::status.eq(PUBLISHED))
+        .select(SummaryRow::as_select())
+        .load(conn)?;
+    let mut found = rows::summaries(conn, rows)?;
+    found.sort_by_key(|post| ids.iter().position(|id| *id == post.id));
+    Ok(found)
+}
+
+/// Author, state and slug of a post.
+pub(crate) fn authorship(conn: &mut DbConnection, id: i64) -> StoreResult<Option<Authorship>> {
+    Ok(row_by_id(conn, id)?.map(|row| Authorship {
+        post_id: row.id,
+        author_id: row.author_id,
+        status: row.status(),
+        slug: row.slug,
+    }))
+}
+
+/// The published posts just older and just newer than `id`.
+pub(crate) fn neighbours(
+    conn: &mut DbConnection,
+    id: i64,
+) -> StoreResult<(Option<PostLink>, Option<PostLink>)> {
+    let Some(row) = row_by_id(conn, id)? else {
+        return Err(PostsError::NotFound.into());
+    };
+    let Some(at) = row
+        .published_at
+        .filter(|_| row.status() == PostStatus::Published)
+    else {
+        return Ok((None, None));
+    };
+    let older: Option<(String, String)> = posts::table
+        .filter(posts::status.eq(PUBLISHED))
+        .filter(
+            posts::published_at
+                .lt(at)
+                .or(posts::published_at.eq(at).and(posts::id.lt(id))),
+        )
+        .order((posts::published_at.desc(), posts::id.desc()))
+        .select((posts::slug, posts::title))
+        .first(conn)
+        .optional()?;
+    let newer: Option<(String, String)> = posts::table
+        .filter(posts::status.eq(PUBLISHED))
+        .filter(
+            posts::published_at
+                .gt(at)
+                .or(posts::published_at.eq(at).and(posts::id.gt(id))),
+        )
+        .order((posts::published_at.asc(), posts::id.asc()))
+        .select((posts::slug, posts::title))
+        .first(conn)
+        .optional()?;
+    let link = |(slug, title)| PostLink { slug, title };
+    Ok((older.map(link), newer.map(link)))
+}
+
+/// Every published post's slug, title and date, newest first.
+pub(crate) fn archive(conn: &mut DbConnection) -> StoreResult<Vec<ArchiveEntry>> {
+    let rows: Vec<(String, String, Option<chrono::NaiveDateTime>)> = posts::table
+        .filter(posts::status.eq(PUBLISHED))
+        .order((posts::published_at.desc(), posts::id.desc()))
+        .select((posts::slug, posts::title, posts::published_at))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(slug, title, published_at)| {
+            Some(ArchiveEntry {
+                slug,
+                title,
+                published_at: published_at?.and_utc(),
+            })
+        })
+        .collect())
+}
+
+/// Tags of published posts, most used first, then alphabetically.
+pub(crate) fn tags(conn: &mut DbConnection) -> StoreResult<Vec<TagCount>> {
+    let counts: Vec<(String, i64)> = post_tags::table
+        .inner_join(posts::table.on(posts::id.eq(post_tags::post_id)))
+        .filter(posts::status.eq(PUBLISHED))
+        .group_by(post_tags::tag)
+        .select((post_tags::tag, diesel::dsl::count_star()))
+        .load(conn)?;
+    let mut tags: Vec<TagCount> = counts
+        .into_iter()
+        .map(|(tag, count)| TagCount {
+            tag,
+            count: u64::try_from(count).unwrap_or(0),
+        })
+        .collect();
+    tags.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.tag.cmp(&b.tag)));
+    Ok(tags)
+}
+
+/// Every post of `actor`, most recently changed first.
+pub(crate) fn posts_of(conn: &mut DbConnection, actor: Actor) -> StoreResult<Vec<PostSummary>> {
+    let rows: Vec<SummaryRow> = posts::table
+        .filter(posts::author_id.eq(actor.id))
+        .order((posts::updated_at.desc(), posts::id.desc()))
+        .select(SummaryRow::as_select())
+        .load(conn)?;
+    rows::summaries(conn, rows)
+}
+
+/// A full post by id.
+pub(crate) fn post(conn: &mut DbConnection, id: i64) -> StoreResult<Post> {
+    match row_by_id(conn, id)? {
+        Some(row) => rows::full_post(conn, row),
+        None => Err(PostsError::NotFound.into()),
+    }
+}

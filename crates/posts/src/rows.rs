@@ -1,0 +1,181 @@
+//! Rows as stored, and their conversion to the port's types.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use kernel::DbConnection;
+use posts_api::{Post, PostStatus, PostSummary, TocItem};
+
+use crate::error::StoreResult;
+use crate::schema::{post_favorites, post_tags, posts};
+
+/// A `posts` row.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = posts)]
+pub(crate) struct PostRow {
+    pub(crate) id: i64,
+    pub(crate) author_id: i64,
+    pub(crate) slug: String,
+    pub(crate) title: String,
+    pub(crate) description: String,
+    pub(crate) body_markdown: String,
+    pub(crate) body_html: String,
+    pub(crate) excerpt_html: String,
+    pub(crate) toc_json: String,
+    pub(crate) word_count: i32,
+    pub(crate) reading_minutes: i32,
+    pub(crate) cover_image_url: Option<String>,
+    pub(crate) status: String,
+    pub(crate) published_at: Option<NaiveDateTime>,
+    pub(crate) created_at: NaiveDateTime,
+    pub(crate) updated_at: NaiveDateTime,
+}
+
+impl PostRow {
+    /// The row's status; an unknown value (impossible under the CHECK constraint) reads as
+    /// draft, the least visible state.
+    pub(crate) fn status(&self) -> PostStatus {
+        PostStatus::parse(&self.status).unwrap_or(PostStatus::Draft)
+    }
+
+    fn toc(&self) -> Vec<TocItem> {
+        serde_json::from_str(&self.toc_json).unwrap_or_default()
+    }
+
+    fn into_post(self, tags: Vec<String>, favorites_count: u64) -> Post {
+        Post {
+            status: self.status(),
+            toc: self.toc(),
+            id: self.id,
+            author_id: self.author_id,
+            slug: self.slug,
+            title: self.title,
+            description: self.description,
+            body_markdown: self.body_markdown,
+            body_html: self.body_html,
+            excerpt_html: self.excerpt_html,
+            word_count: u32::try_from(self.word_count).unwrap_or(0),
+            reading_minutes: u32::try_from(self.reading_minutes).unwrap_or(0),
+            tags,
+            cover_image_url: self.cover_image_url,
+            published_at: self.published_at.map(|t| t.and_utc()),
+            created_at: self.created_at.and_utc(),
+            updated_at: self.updated_at.and_utc(),
+            favorites_count,
+        }
+    }
+}
+
+/// The columns lists need: no bodies.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = posts)]
+pub(crate) struct SummaryRow {
+    pub(crate) id: i64,
+    pub(crate) author_id: i64,
+    pub(crate) slug: String,
+    pub(crate) title: String,
+    pub(crate) description: String,
+    pub(crate) excerpt_html: String,
+    pub(crate) reading_minutes: i32,
+    pub(crate) status: String,
+    pub(crate) published_at: Option<NaiveDateTime>,
+    pub(crate) updated_at: NaiveDateTime,
+}
+
+impl SummaryRow {
+    fn into_summary(self, tags: Vec<String>, favorites_count: u64) -> PostSummary {
+        PostSummary {
+            status: PostStatus::parse(&self.status).unwrap_or(PostStatus::Draft),
+            id: self.id,
+            slug: self.slug,
+            title: self.title,
+            description: self.description,
+            excerpt_html: self.excerpt_html,
+            author_id: self.author_id,
+            published_at: self.published_at.map(|t| t.and_utc()),
+            updated_at: self.updated_at.and_utc(),
+            reading_minutes: u32::try_from(self.reading_minutes).unwrap_or(0),
+            tags,
+            favorites_count,
+        }
+    }
+}
+
+/// Tags of each post, sorted, in one query.
+pub(crate) fn tags_of(
+    conn: &mut DbConnection,
+    ids: &[i64],
+) -> StoreResult<HashMap<i64, Vec<String>>> {
+    let pairs: Vec<(i64, String)> = post_tags::table
+        .filter(post_tags::post_id.eq_any(ids))
+        .order((post_tags::post_id, post_tags::tag))
+        .select((post_tags::post_id, post_tags::tag))
+        .load(conn)?;
+    let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
+    for (post_id, tag) in pairs {
+        tags.entry(post_id).or_default().push(tag);
+    }
+    Ok(tags)
+}
+
+/// Favorite counts of each post, in one query.
+pub(crate) fn favorite_counts(
+    conn: &mut DbConnection,
+    ids: &[i64],
+) -> StoreResult<HashMap<i64, u64>> {
+    let counts: Vec<(i64, i64)> = post_favorites::table
+        .filter(post_favorites::post_id.eq_any(ids))
+        .group_by(post_favorites::post_id)
+        .select((post_favorites::post_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(counts
+        .into_iter()
+        .map(|(id, n)| (id, u64::try_from(n).unwrap_or(0)))
+        .collect())
+}
+
+/// A full post with its tags and favorite count.
+pub(crate) fn full_post(conn: &mut DbConnection, row: PostRow) -> StoreResult<Post> {
+    let mut posts = full_posts(conn, vec![row])?;
+    posts
+        .pop()
+        .ok_or_else(|| posts_api::PostsError::NotFound.into())
+}
+
+/// Full posts with tags and counts fetched in two batch queries (no N+1).
+pub(crate) fn full_posts(conn: &mut DbConnection, rows: Vec<PostRow>) -> StoreResult<Vec<Post>> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut tags = tags_of(conn, &ids)?;
+    let favorites = favorite_counts(conn, &ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let id = row.id;
+            row.into_post(
+                tags.remove(&id).unwrap_or_default(),
+                favorites.get(&id).copied().unwrap_or(0),
+            )
+        })
+        .collect())
+}
+
+/// Summaries of many posts, with tags and counts fetched in two batch queries (no N+1).
+pub(crate) fn summaries(
+    conn: &mut DbConnection,
+    rows: Vec<SummaryRow>,
+) -> StoreResult<Vec<PostSummary>> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut tags = tags_of(conn, &ids)?;
+    let favorites = favorite_counts(conn, &ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let id = row.id;
+            row.into_summary(
+                tags.remove(&id).unwrap_or_default(),
+                favorites.get(&id).copied().unwrap_or(0),
+            )
+        })
+        .collect())
+}

@@ -1,0 +1,659 @@
+//! The posts module against real databases, on SQLite and PostgreSQL.
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Duration, Utc};
+use kernel::clock::ManualClock;
+use kernel::outbox::{Event, EventHandler, HandlerFuture, OutboxSignal, Relay};
+use kernel::testing::TestDatabase;
+use kernel::{Backend, DbPool};
+use posts_api::{
+    Actor, PageRequest, PostDraft, PostEvent, PostFilter, PostStatus, PostsError, PostsPort,
+    SlugLookup,
+};
+
+use crate::SqlPosts;
+
+const ALICE: Actor = Actor {
+    id: 1,
+    may_edit_any: false,
+};
+const BOB: Actor = Actor {
+    id: 2,
+    may_edit_any: false,
+};
+const EDITOR: Actor = Actor {
+    id: 3,
+    may_edit_any: true,
+};
+
+fn start() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-01T09:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+struct Fixture {
+    _db: TestDatabase,
+    pool: DbPool,
+    clock: ManualClock,
+    posts: SqlPosts,
+}
+
+fn fixture(backend: Backend) -> Fixture {
+    let db = TestDatabase::create(backend);
+    let pool = db.pool();
+    kernel::migrations::run_all(
+        &mut pool.get().unwrap(),
+        &[&kernel::MIGRATIONS, &crate::MIGRATIONS],
+    )
+    .unwrap();
+    let clock = ManualClock::new(start());
+    let posts = SqlPosts::new(pool.clone(), Arc::new(clock.clone()), OutboxSignal::new());
+    Fixture {
+        _db: db,
+        pool,
+        clock,
+        posts,
+    }
+}
+
+fn draft(title: &str, body: &str, tags: &[&str]) -> PostDraft {
+    PostDraft {
+        title: title.into(),
+        body_markdown: body.into(),
+        tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+        ..PostDraft::default()
+    }
+}
+
+fn first_page() -> PageRequest {
+    PageRequest {
+        page: 1,
+        per_page: 20,
+    }
+}
+
+/// Collects every outbox event, decoded.
+struct Collector(Mutex<Vec<PostEvent>>);
+
+impl EventHandler for Collector {
+    fn consumer(&self) -> &str {
+        "test-collector"
+    }
+
+    fn handle<'a>(&'a self, event: &'a Event) -> HandlerFuture<'a> {
+        Box::pin(async move {
+            let decoded: PostEvent = event
+                .decode()
+                .map_err(|e| kernel::outbox::HandlerError(e.to_string()))?;
+            assert_eq!(decoded.event_type(), event.event_type);
+            self.0.lock().unwrap().push(decoded);
+            Ok(())
+        })
+    }
+}
+
+async fn events(fixture: &Fixture) -> Vec<PostEvent> {
+    let collector = Arc::new(Collector(Mutex::new(Vec::new())));
+    let mut relay = Relay::new(
+        fixture.pool.clone(),
+        Arc::new(fixture.clock.clone()),
+        OutboxSignal::new(),
+    );
+    relay.register(collector.clone());
+    relay.deliver_pending().await.unwrap();
+    collector.0.lock().unwrap().clone()
+}
+
+fn slugs(page: &posts_api::PostPage) -> Vec<&str> {
+    page.posts.iter().map(|p| p.slug.as_str()).collect()
+}
+
+async fn drafts_are_private_until_published(backend: Backend) {
+    let f = fixture(backend);
+    let post = f
+        .posts
+        .create(ALICE, draft("Hello, World!", "First *post*.", &["Rust"]))
+        .await
+        .unwrap();
+    assert_eq!(post.slug, "hello-world");
+    assert_eq!(post.status, PostStatus::Draft);
+    assert!(
+        post.body_html.contains("<em>post</em>"),
+        "{}",
+        post.body_html
+    );
+    assert_eq!(post.tags, ["rust"]);
+
+    for viewer in [None, Some(BOB)] {
+        assert_eq!(
+            f.posts.post_by_slug("hello-world", viewer).await,
+            Err(PostsError::NotFound)
+        );
+    }
+    assert!(matches!(
+        f.posts.post_by_slug("hello-world", Some(ALICE)).await,
+        Ok(SlugLookup::Found(_))
+    ));
+    assert!(matches!(
+        f.posts.post_by_slug("hello-world", Some(EDITOR)).await,
+        Ok(SlugLookup::Found(_))
+    ));
+    let page = f
+        .posts
+        .published_page(PostFilter::default(), first_page())
+        .await
+        .unwrap();
+    assert_eq!(page.total, 0);
+    assert!(events(&f).await.is_empty(), "a draft announces nothing");
+
+    f.clock.advance(Duration::minutes(5));
+    let published = f.posts.publish(ALICE, post.id).await.unwrap();
+    assert_eq!(published.status, PostStatus::Published);
+    assert_eq!(published.published_at, Some(start() + Duration::minutes(5)));
+    assert!(matches!(
+        f.posts.post_by_slug("hello-world", None).await,
+        Ok(SlugLookup::Found(_))
+    ));
+    let page = f
+        .posts
+        .published_page(PostFilter::default(), first_page())
+        .await
+        .unwrap();
+    assert_eq!(slugs(&page), ["hello-world"]);
+
+    let events = events(&f).await;
+    let [PostEvent::PostPublished(doc)] = events.as_slice() else {
+        panic!("expected one PostPublished, got {events:?}");
+    };
+    assert_eq!(doc.post_id, post.id);
+    assert_eq!(doc.tags, ["rust"]);
+    assert_eq!(doc.body_text.trim(), "First post.");
+    assert_eq!(doc.author_id, ALICE.id);
+}
+
+async fn slugs_are_unique_follow_drafts_and_redirect_when_published(backend: Backend) {
+    let f = fixture(backend);
+    let first = f
+        .posts
+        .create(ALICE, draft("Same Title", "a", &[]))
+        .await
+        .unwrap();
+    let second = f
+        .posts
+        .create(BOB, draft("Same Title", "b", &[]))
+        .await
+        .unwrap();
+    assert_eq!(first.slug, "same-title");
+    assert_eq!(second.slug, "same-title-2");
+
+    // A draft's address follows its title.
+    let renamed = f
+        .posts
+        .update(BOB, second.id, draft("Another Title", "b", &[]))
+        .await
+        .unwrap();
+    assert_eq!(renamed.slug, "another-title");
+
+    // A published post keeps its address when the title changes…
+    f.posts.publish(ALICE, first.id).await.unwrap();
+    let retitled = f
+        .posts
+        .update(ALICE, first.id, draft("Same Title, Revised", "a", &[]))
+        .await
+        .unwrap();
+    assert_eq!(retitled.slug, "same-title");
+    // …and answers from its old one when the author changes it.
+    let moved = f
+        .posts
+        .update(
+            ALICE,
+            first.id,
+            PostDraft {
+                slug: Some("A New Address".into()),
+                ..draft("Same Title, Revised", "a", &[])
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(moved.slug, "a-new-address");
+    assert_eq!(
+        f.posts.post_by_slug("same-title", None).await,
+        Ok(SlugLookup::Moved {
+            slug: "a-new-address".into()
+        })
+    );
+    // The old address is not handed to another post.
+    let third = f
+        .posts
+        .create(BOB, draft("Same Title", "c", &[]))
+        .await
+        .unwrap();
+    assert_eq!(third.slug, "same-title-2");
+    // Moving back reclaims the old address and forgets the redirect.
+    f.posts
+        .update(
+            ALICE,
+            first.id,
+            PostDraft {
+                slug: Some("same-title".into()),
+                ..draft("Same Title, Revised", "a", &[])
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        f.posts.post_by_slug("a-new-address", None).await,
+        Ok(SlugLookup::Moved {
+            slug: "same-title".into()
+        })
+    );
+    assert!(matches!(
+        f.posts.post_by_slug("same-title", None).await,
+        Ok(SlugLookup::Found(_))
+    ));
+    // Unicode titles keep their letters.
+    let unicode = f
+        .posts
+        .create(ALICE, draft("Ünïcode Straße 你好", "x", &[]))
+        .await
+        .unwrap();
+    assert_eq!(unicode.slug, "ünïcode-straße-你好");
+}
+
+async fn scheduled_posts_go_live_when_their_time_comes(backend: Backend) {
+    let f = fixture(backend);
+    let post = f
+        .posts
+        .create(ALICE, draft("Later", "Soon.", &[]))
+        .await
+        .unwrap();
+    assert!(matches!(
+        f.posts
+            .schedule(ALICE, post.id, start() - Duration::minutes(1))
+            .await,
+        Err(PostsError::Invalid { .. })
+    ));
+    let at = start() + Duration::hours(2);
+    let scheduled = f.posts.schedule(ALICE, post.id, at).await.unwrap();
+    assert_eq!(scheduled.status, PostStatus::Scheduled);
+    assert_eq!(
+        f.posts.post_by_slug("later", None).await,
+        Err(PostsError::NotFound)
+    );
+
+    f.clock.advance(Duration::hours(1));
+    assert_eq!(f.posts.publish_due().await.unwrap(), Vec::<i64>::new());
+    assert_eq!(
+        f.posts.post_by_slug("later", None).await,
+        Err(PostsError::NotFound)
+    );
+
+    f.clock.advance(Duration::hours(1) + Duration::seconds(30));
+    assert_eq!(f.posts.publish_due().await.unwrap(), vec![post.id]);
+    let SlugLookup::Found(live) = f.posts.post_by_slug("later", None).await.unwrap() else {
+        panic!("published post found");
+    };
+    assert_eq!(live.status, PostStatus::Published);
+    assert_eq!(
+        live.published_at,
+        Some(at),
+        "dated when it was scheduled for"
+    );
+    assert!(matches!(
+        events(&f).await.as_slice(),
+        [PostEvent::PostPublished(_)]
+    ));
+    // Nothing left to do the second time.
+    assert!(f.posts.publish_due().await.unwrap().is_empty());
+    // A published post cannot be scheduled.
+    assert!(matches!(
+        f.posts
+            .schedule(ALICE, post.id, start() + Duration::days(9))
+            .await,
+        Err(PostsError::Conflict(_))
+    ));
+}
+
+async fn unpublish_and_delete_announce_themselves(backend: Backend) {
+    let f = fixture(backend);
+    let post = f
+        .posts
+        .create(ALICE, draft("Gone", "Soon gone.", &["x"]))
+        .await
+        .unwrap();
+    f.posts.publish(ALICE, post.id).await.unwrap();
+    f.posts.favorite(BOB.id, post.id).await.unwrap();
+    let back = f.posts.unpublish(ALICE, post.id).await.unwrap();
+    assert_eq!(back.status, PostStatus::Draft);
+    assert_eq!(back.published_at, None);
+    assert_eq!(
+        f.posts.post_by_slug("gone", None).await,
+        Err(PostsError::NotFound)
+    );
+    assert_eq!(
+        f.posts.delete(BOB, post.id).await,
+        Err(PostsError::NotFound)
+    );
+    f.posts.delete(ALICE, post.id).await.unwrap();
+    assert_eq!(
+        f.posts.post_by_slug("gone", Some(ALICE)).await,
+        Err(PostsError::NotFound)
+    );
+    assert!(f.posts.tags().await.unwrap().is_empty());
+    let types: Vec<&str> = events(&f).await.iter().map(PostEvent::event_type).collect();
+    assert_eq!(types, ["PostPublished", "PostUnpublished", "PostDeleted"]);
+}
+
+async fn only_the_author_or_an_editor_may_change_a_post(backend: Backend) {
+    let f = fixture(backend);
+    let post = f
+        .posts
+        .create(ALICE, draft("Mine", "text", &[]))
+        .await
+        .unwrap();
+    assert_eq!(
+        f.posts
+            .update(BOB, post.id, draft("Stolen", "x", &[]))
+            .await,
+        Err(PostsError::NotFound),
+        "a stranger does not even learn the draft exists"
+    );
+    f.posts.publish(ALICE, post.id).await.unwrap();
+    for attempt in [
+        f.posts
+            .update(BOB, post.id, draft("Stolen", "x", &[]))
+            .await
+            .map(|_| ()),
+        f.posts.unpublish(BOB, post.id).await.map(|_| ()),
+        f.posts.delete(BOB, post.id).await,
+        f.posts.revisions(BOB, post.id).await.map(|_| ()),
+    ] {
+        assert_eq!(attempt, Err(PostsError::Forbidden));
+    }
+    let edited = f
+        .posts
+        .update(EDITOR, post.id, draft("Mine, edited", "text", &[]))
+        .await
+        .unwrap();
+    assert_eq!(edited.title, "Mine, edited");
+    assert_eq!(
+        edited.author_id, ALICE.id,
+        "editing does not change authorship"
+    );
+}
+
+async fn every_save_of_the_text_keeps_a_revision(backend: Backend) {
+    let f = fixture(backend);
+    let post = f
+        .posts
+        .create(ALICE, draft("Rev", "one", &[]))
+        .await
+        .unwrap();
+    f.clock.advance(Duration::minutes(1));
+    f.posts
+        .update(ALICE, post.id, draft("Rev", "two", &[]))
+        .await
+        .unwrap();
+    f.clock.advance(Duration::minutes(1));
+    // A tag-only change is not a new version of the text.
+    f.posts
+        .update(ALICE, post.id, draft("Rev", "two", &["t"]))
+        .await
+        .unwrap();
+    f.posts
+        .update(ALICE, post.id, draft("Rev", "three", &["t"]))
+        .await
+        .unwrap();
+    let revisions = f.posts.revisions(ALICE, post.id).await.unwrap();
+    let bodies: Vec<&str> = revisions.iter().map(|r| r.body_markdown.as_str()).collect();
+    assert_eq!(bodies, ["three", "two", "one"]);
+
+    let oldest = revisions.last().unwrap().id;
+    let restored = f
+        .posts
+        .restore_revision(ALICE, post.id, oldest)
+        .await
+        .unwrap();
+    assert_eq!(restored.body_markdown, "one");
+    assert_eq!(restored.tags, ["t"], "restoring text keeps today's tags");
+    assert_eq!(f.posts.revisions(ALICE, post.id).await.unwrap().len(), 4);
+    assert_eq!(
+        f.posts
+            .restore_revision(ALICE, post.id, oldest + 1000)
+            .await,
+        Err(PostsError::NotFound)
+    );
+}
+
+async fn tags_are_normalised_counted_and_filterable(backend: Backend) {
+    let f = fixture(backend);
+    let a = f
+        .posts
+        .create(ALICE, draft("A", "a", &["Rust", " Web  Dev "]))
+        .await
+        .unwrap();
+    let b = f
+        .posts
+        .create(ALICE, draft("B", "b", &["rust"]))
+        .await
+        .unwrap();
+    let c = f
+        .posts
+        .create(BOB, draft("C", "c", &["RUST"]))
+        .await
+        .unwrap();
+    for (who, post) in [(ALICE, &a), (ALICE, &b)] {
+        f.clock.advance(Duration::minutes(1));
+        f.posts.publish(who, post.id).await.unwrap();
+    }
+    let _unpublished = c;
+    let tags = f.posts.tags().await.unwrap();
+    let counted: Vec<(&str, u64)> = tags.iter().map(|t| (t.tag.as_str(), t.count)).collect();
+    assert_eq!(
+        counted,
+        [("rust", 2), ("web dev", 1)],
+        "drafts are not counted"
+    );
+
+    let filter = PostFilter {
+        tag: Some("  WEB dev".into()),
+        ..PostFilter::default()
+    };
+    let page = f.posts.published_page(filter, first_page()).await.unwrap();
+    assert_eq!(slugs(&page), ["a"]);
+    let by_author = PostFilter {
+        author_id: Some(ALICE.id),
+        ..PostFilter::default()
+    };
+    let page = f
+        .posts
+        .published_page(by_author, first_page())
+        .await
+        .unwrap();
+    assert_eq!(slugs(&page), ["b", "a"], "newest first");
+}
+
+async fn favorites_are_idempotent_and_counted(backend: Backend) {
+    let f = fixture(backend);
+    let post = f.posts.create(ALICE, draft("Fav", "x", &[])).await.unwrap();
+    assert_eq!(
+        f.posts.favorite(BOB.id, post.id).await,
+        Err(PostsError::NotFound)
+    );
+    f.posts.publish(ALICE, post.id).await.unwrap();
+    assert_eq!(f.posts.favorite(BOB.id, post.id).await, Ok(1));
+    assert_eq!(f.posts.favorite(BOB.id, post.id).await, Ok(1));
+    assert_eq!(f.posts.favorite(EDITOR.id, post.id).await, Ok(2));
+    let faved = PostFilter {
+        favorited_by: Some(BOB.id),
+        ..PostFilter::default()
+    };
+    let page = f
+        .posts
+        .published_page(faved.clone(), first_page())
+        .await
+        .unwrap();
+    assert_eq!(slugs(&page), ["fav"]);
+    assert_eq!(page.posts[0].favorites_count, 2);
+    assert_eq!(f.posts.unfavorite(BOB.id, post.id).await, Ok(1));
+    assert_eq!(f.posts.unfavorite(BOB.id, post.id).await, Ok(1));
+    assert_eq!(
+        f.posts
+            .published_page(faved, first_page())
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+}
+
+async fn lists_paginate_and_link_neighbours(backend: Backend) {
+    let f = fixture(backend);
+    let mut ids = Vec::new();
+    for n in 1..=5 {
+        let post = f
+            .posts
+            .create(ALICE, draft(&format!("Post {n}"), "x", &[]))
+            .await
+            .unwrap();
+        f.clock.advance(Duration::minutes(1));
+        f.posts.publish(ALICE, post.id).await.unwrap();
+        ids.push(post.id);
+    }
+    let draft_only = f
+        .posts
+        .create(ALICE, draft("Hidden", "x", &[]))
+        .await
+        .unwrap();
+    let page = |n| PageRequest {
+        page: n,
+        per_page: 2,
+    };
+    let one = f
+        .posts
+        .published_page(PostFilter::default(), page(1))
+        .await
+        .unwrap();
+    assert_eq!(slugs(&one), ["post-5", "post-4"]);
+    assert_eq!(one.total, 5);
+    assert!(one.has_next());
+    let three = f
+        .posts
+        .published_page(PostFilter::default(), page(3))
+        .await
+        .unwrap();
+    assert_eq!(slugs(&three), ["post-1"]);
+    assert!(!three.has_next());
+    for bad in [
+        PageRequest {
+            page: 0,
+            per_page: 2,
+        },
+        PageRequest {
+            page: 1,
+            per_page: 0,
+        },
+        PageRequest {
+            page: 1,
+            per_page: 1000,
+        },
+    ] {
+        assert!(matches!(
+            f.posts.published_page(PostFilter::default(), bad).await,
+            Err(PostsError::Invalid { .. })
+        ));
+    }
+
+    let recent = f
+        .posts
+        .recent_published(PostFilter::default(), 2)
+        .await
+        .unwrap();
+    let recent: Vec<&str> = recent.iter().map(|p| p.slug.as_str()).collect();
+    assert_eq!(recent, ["post-5", "post-4"]);
+    assert!(
+        f.posts
+            .recent_published(PostFilter::default(), 0)
+            .await
+            .is_err()
+    );
+
+    let archive = f.posts.archive().await.unwrap();
+    let archived: Vec<&str> = archive.iter().map(|e| e.slug.as_str()).collect();
+    assert_eq!(archived, ["post-5", "post-4", "post-3", "post-2", "post-1"]);
+
+    let (older, newer) = f.posts.neighbours(ids[2]).await.unwrap();
+    assert_eq!(older.unwrap().slug, "post-2");
+    assert_eq!(newer.unwrap().slug, "post-4");
+    let (older, newer) = f.posts.neighbours(ids[0]).await.unwrap();
+    assert!(older.is_none());
+    assert_eq!(newer.unwrap().slug, "post-2");
+
+    let found = f
+        .posts
+        .published_by_ids(vec![ids[3], draft_only.id, ids[0], 999_999])
+        .await
+        .unwrap();
+    let found: Vec<i64> = found.iter().map(|p| p.id).collect();
+    assert_eq!(
+        found,
+        [ids[3], ids[0]],
+        "order kept, drafts and unknown ids skipped"
+    );
+
+    let mine = f.posts.posts_of(ALICE).await.unwrap();
+    assert_eq!(mine.len(), 6);
+    assert_eq!(
+        mine[0].status,
+        PostStatus::Draft,
+        "most recently changed first"
+    );
+    let authorship = f.posts.authorship(ids[0]).await.unwrap().unwrap();
+    assert_eq!(authorship.author_id, ALICE.id);
+    assert_eq!(f.posts.authorship(999_999).await.unwrap(), None);
+}
+
+async fn bad_input_is_refused_and_nothing_is_written(backend: Backend) {
+    let f = fixture(backend);
+    let refused = f.posts.create(ALICE, draft("   ", "body", &[])).await;
+    assert!(matches!(refused, Err(PostsError::Invalid { ref field, .. }) if field == "title"));
+    let empty = f
+        .posts
+        .create(ALICE, draft("Empty", "  ", &[]))
+        .await
+        .unwrap();
+    assert!(matches!(
+        f.posts.publish(ALICE, empty.id).await,
+        Err(PostsError::Invalid { ref field, .. }) if field == "body"
+    ));
+    assert_eq!(f.posts.posts_of(ALICE).await.unwrap().len(), 1);
+    assert!(events(&f).await.is_empty());
+}
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name(kernel::Backend::Sqlite).await })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name(kernel::Backend::Postgres).await })*
+        }
+    };
+}
+
+on_both_backends!(
+    drafts_are_private_until_published,
+    slugs_are_unique_follow_drafts_and_redirect_when_published,
+    scheduled_posts_go_live_when_their_time_comes,
+    unpublish_and_delete_announce_themselves,
+    only_the_author_or_an_editor_may_change_a_post,
+    every_save_of_the_text_keeps_a_revision,
+    tags_are_normalised_counted_and_filterable,
+    favorites_are_idempotent_and_counted,
+    lists_paginate_and_link_neighbours,
+    bad_input_is_refused_and_nothing_is_written,
+);

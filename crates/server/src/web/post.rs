@@ -1,0 +1,82 @@
+//! `/posts/{slug}`: one post, with its table of contents and its neighbours.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, web};
+use posts_api::{Post, PostStatus, SlugLookup, TocItem};
+use serde::Serialize;
+
+use super::AppState;
+use super::errors::PageError;
+use super::view::{TagLink, long_date, path_segment};
+
+#[derive(Serialize)]
+struct PostView {
+    title: String,
+    description: String,
+    body_html: String,
+    status: &'static str,
+    published_at: Option<String>,
+    published_on: Option<String>,
+    updated_at: String,
+    updated_on: String,
+    reading_minutes: u32,
+    tags: Vec<TagLink>,
+    toc: Vec<TocItem>,
+    canonical_url: String,
+}
+
+#[derive(Serialize)]
+struct Neighbour {
+    slug: String,
+    title: String,
+}
+
+fn view(post: Post, base_url: &str) -> PostView {
+    PostView {
+        canonical_url: format!("{base_url}/posts/{}", path_segment(&post.slug)),
+        status: post.status.as_str(),
+        published_at: post.published_at.map(|at| at.to_rfc3339()),
+        published_on: post.published_at.map(long_date),
+        updated_at: post.updated_at.to_rfc3339(),
+        updated_on: long_date(post.updated_at),
+        title: post.title,
+        description: post.description,
+        body_html: post.body_html,
+        reading_minutes: post.reading_minutes,
+        tags: post.tags.into_iter().map(TagLink::new).collect(),
+        toc: post.toc,
+    }
+}
+
+/// `GET /posts/{slug}`: the post, a 301 from a former address, or a 404.
+pub(crate) async fn show(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    // No one is signed in yet (accounts arrive with the profiles module), so only published
+    // posts are found here.
+    let post = match state.posts.post_by_slug(&slug, None).await? {
+        SlugLookup::Found(post) => post,
+        SlugLookup::Moved { slug } => {
+            return Ok(HttpResponse::MovedPermanently()
+                .insert_header((header::LOCATION, format!("/posts/{}", path_segment(&slug))))
+                .finish());
+        }
+    };
+    let (older, newer) = if post.status == PostStatus::Published {
+        state.posts.neighbours(post.id).await?
+    } else {
+        (None, None)
+    };
+    let link = |l: posts_api::PostLink| Neighbour {
+        slug: path_segment(&l.slug),
+        title: l.title,
+    };
+    let post = view(*post, state.pages.base_url());
+    let html = state.pages.render("post.html", |context| {
+        context.insert("post", &post);
+        context.insert("older", &older.map(link));
+        context.insert("newer", &newer.map(link));
+    })?;
+    Ok(super::html(html))
+}

@@ -1,0 +1,69 @@
+//! `/tags/{tag}`: published posts with one tag, paginated.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, web};
+use posts_api::{PageRequest, PostFilter};
+
+use super::AppState;
+use super::errors::{PageError, page_number};
+use super::home::PER_PAGE;
+use super::view::{PageLinks, PostItem, TagLink, path_segment};
+
+/// `GET /tags/{tag}`.
+pub(crate) async fn first_page(
+    state: web::Data<AppState>,
+    tag: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    render(&state, &tag, 1).await
+}
+
+/// `GET /tags/{tag}/page/{number}`.
+pub(crate) async fn numbered_page(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, PageError> {
+    let (tag, number) = path.into_inner();
+    match page_number(&number)? {
+        1 => Ok(HttpResponse::MovedPermanently()
+            .insert_header((header::LOCATION, format!("/tags/{}", path_segment(&tag))))
+            .finish()),
+        number => render(&state, &tag, number).await,
+    }
+}
+
+async fn render(state: &AppState, tag: &str, number: u32) -> Result<HttpResponse, PageError> {
+    let page = state
+        .posts
+        .published_page(
+            PostFilter {
+                tag: Some(tag.to_owned()),
+                ..PostFilter::default()
+            },
+            PageRequest {
+                page: number,
+                per_page: PER_PAGE,
+            },
+        )
+        .await?;
+    // A tag no published post carries has no page.
+    if page.posts.is_empty() {
+        return Err(PageError::NotFound);
+    }
+    let name = page.posts[0]
+        .tags
+        .iter()
+        .find(|t| t.as_str() == tag.trim().to_lowercase())
+        .cloned()
+        .unwrap_or_else(|| tag.trim().to_lowercase());
+    let tag_link = TagLink::new(name);
+    let links = PageLinks::new(&format!("/tags/{}/", tag_link.path), &page, number);
+    let total = page.total;
+    let posts = PostItem::list(page);
+    let html = state.pages.render("tag.html", |context| {
+        context.insert("tag", &tag_link);
+        context.insert("total", &total);
+        context.insert("posts", &posts);
+        context.insert("page", &links);
+    })?;
+    Ok(super::html(html))
+}

@@ -2,7 +2,7 @@
 //!
 //! - `architecture`: the crate boundaries of DESIGN.md, read from `cargo metadata`.
 //! - `migrations`: every module's migrations up, down and up again, on both backends.
-//! - `health`, `pages`, `posts`: the real server on a free port, spoken to over HTTP, on both backends.
+//! - `health`, `pages`, `posts`, `reading`: the real server on a free port, spoken to over HTTP, on both backends.
 
 #![allow(
     clippy::unwrap_used,
@@ -17,3 +17,4 @@ mod helpers;
 mod migrations;
 mod pages;
 mod posts;
+mod reading;

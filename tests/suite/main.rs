@@ -1,6 +1,7 @@
 //! Quire's end-to-end and architecture tests: one test binary for the whole workspace.
 //!
 //! - `architecture`: the crate boundaries of DESIGN.md, read from `cargo metadata`.
+//! - `validity`: reader pages through the Nu HTML checker, feeds through feedparser.
 //! - `migrations`: every module's migrations up, down and up again, on both backends.
 //! - `health`, `pages`, `posts`, `reading`: the real server on a free port, spoken to over HTTP, on both backends.
 
@@ -18,3 +19,4 @@ mod migrations;
 mod pages;
 mod posts;
 mod reading;
+mod validity;

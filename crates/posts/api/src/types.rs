@@ -153,6 +153,8 @@ pub struct ArchiveEntry {
     pub title: String,
     /// When it went live.
     pub published_at: DateTime<Utc>,
+    /// Its last change.
+    pub updated_at: DateTime<Utc>,
 }
 
 /// A link to a neighbouring post.

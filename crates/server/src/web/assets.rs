@@ -68,7 +68,7 @@ impl Assets {
 }
 
 /// 64-bit FNV-1a: a stable content hash for fingerprints and ETags (not for security).
-fn fnv1a64(bytes: &[u8]) -> u64 {
+pub(crate) fn fnv1a64(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
         (hash ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3)
     })

@@ -2,10 +2,12 @@
 
 mod archive;
 mod assets;
+mod conditional;
 mod errors;
 mod feeds;
 mod health;
 mod home;
+mod machines;
 mod middleware;
 mod pages;
 mod post;
@@ -44,10 +46,13 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
         .route("/tags/{tag}", read().to(tags::first_page))
         .route("/tags/{tag}/page/{number}", read().to(tags::numbered_page))
         .route("/archive", read().to(archive::show))
+        .route("/sitemap.xml", read().to(machines::sitemap))
+        .route("/robots.txt", read().to(machines::robots))
         .route("/feed.{format}", read().to(feeds::site))
         .route("/tags/{tag}/feed.{format}", read().to(feeds::tag))
         .route("/assets/{file}", read().to(assets::serve));
 }
 
+pub(crate) use conditional::conditional_get;
 pub(crate) use errors::render_error_pages;
 pub(crate) use middleware::{log_requests, security_headers};

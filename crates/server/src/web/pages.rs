@@ -36,6 +36,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../../templates/feeds/rss.xml"),
     ),
     (
+        "sitemap.xml",
+        include_str!("../../../../templates/sitemap.xml"),
+    ),
+    (
         "error.html",
         include_str!("../../../../templates/error.html"),
     ),
@@ -126,7 +130,32 @@ mod tests {
     }
 
     #[test]
-    fn every_embedded_template_parses() {
+    fn every_template_file_is_embedded() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../templates");
+        let mut on_disk = Vec::new();
+        let mut pending = vec![dir.clone()];
+        while let Some(folder) = pending.pop() {
+            for entry in std::fs::read_dir(&folder).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    pending.push(path);
+                } else {
+                    let name = path
+                        .strip_prefix(&dir)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned();
+                    on_disk.push(name);
+                }
+            }
+        }
+        on_disk.sort();
+        let mut embedded: Vec<String> = TEMPLATES.iter().map(|(n, _)| (*n).to_owned()).collect();
+        embedded.sort();
+        assert_eq!(
+            embedded, on_disk,
+            "templates/ and TEMPLATES must list the same files"
+        );
         pages();
     }
 

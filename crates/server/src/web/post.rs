@@ -23,6 +23,9 @@ struct PostView {
     tags: Vec<TagLink>,
     toc: Vec<TocItem>,
     canonical_url: String,
+    cover_image_url: Option<String>,
+    /// Schema.org `BlogPosting` as JSON, safe to place inside a `<script>` element.
+    json_ld: String,
 }
 
 #[derive(Serialize)]
@@ -31,9 +34,36 @@ struct Neighbour {
     title: String,
 }
 
-fn view(post: Post, base_url: &str) -> PostView {
+/// JSON-LD for a post. `<`, `>` and `&` are escaped as `\u003c`… so the JSON can never
+/// close the `<script>` element it sits in.
+fn json_ld(post: &Post, url: &str, site_title: &str) -> String {
+    let value = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "BlogPosting",
+        "headline": post.title,
+        "description": post.description,
+        "url": url,
+        "mainEntityOfPage": url,
+        "datePublished": post.published_at.map(|at| at.to_rfc3339()),
+        "dateModified": post.updated_at.to_rfc3339(),
+        "wordCount": post.word_count,
+        "keywords": post.tags.join(", "),
+        "image": post.cover_image_url,
+        "publisher": { "@type": "Organization", "name": site_title },
+    });
+    value
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+fn view(post: Post, base_url: &str, site_title: &str) -> PostView {
+    let canonical_url = format!("{base_url}/posts/{}", path_segment(&post.slug));
     PostView {
-        canonical_url: format!("{base_url}/posts/{}", path_segment(&post.slug)),
+        json_ld: json_ld(&post, &canonical_url, site_title),
+        canonical_url,
+        cover_image_url: post.cover_image_url,
         status: post.status.as_str(),
         published_at: post.published_at.map(|at| at.to_rfc3339()),
         published_on: post.published_at.map(long_date),
@@ -72,7 +102,7 @@ pub(crate) async fn show(
         slug: path_segment(&l.slug),
         title: l.title,
     };
-    let post = view(*post, state.pages.base_url());
+    let post = view(*post, state.pages.base_url(), state.pages.site_title());
     let html = state.pages.render("post.html", |context| {
         context.insert("post", &post);
         context.insert("older", &older.map(link));

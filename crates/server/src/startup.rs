@@ -108,15 +108,21 @@ impl Application {
             .unwrap_or_else(|| format!("http://{local_addr}"));
 
         let assets = Arc::new(Assets::new());
-        let stylesheet = assets
-            .url("style.css")
-            .ok_or_else(|| StartupError::Templates("stylesheet missing".into()))?;
+        let asset_url = |name: &str| {
+            assets
+                .url(name)
+                .ok_or_else(|| StartupError::Templates(format!("asset {name} missing")))
+        };
+        let asset_urls = web::AssetUrls {
+            stylesheet: asset_url("style.css")?,
+            highlight: asset_url("highlight.css")?,
+        };
         let pages = Pages::new(
             web::SiteInfo {
                 title: config.site_title.clone(),
                 base_url: base_url.clone(),
             },
-            stylesheet,
+            asset_urls,
         )
         .map_err(|e| StartupError::Templates(e.to_string()))?;
         let outbox = OutboxSignal::new();

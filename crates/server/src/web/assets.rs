@@ -4,41 +4,58 @@
 //! build with a changed file gets a new name. The plain name stays reachable with a short
 //! cache life for anything that linked it directly.
 
+use std::borrow::Cow;
+
 use actix_web::http::header::{self, EntityTag, IfNoneMatch};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::AppState;
 
-/// One embedded file.
+/// One file served under `/assets/`.
 struct Asset {
     name: &'static str,
     content_type: &'static str,
-    bytes: &'static [u8],
+    bytes: Cow<'static, [u8]>,
 }
 
-const FILES: &[Asset] = &[Asset {
-    name: "style.css",
-    content_type: "text/css; charset=utf-8",
-    bytes: include_bytes!("../../../../assets/style.css"),
-}];
+const CSS: &str = "text/css; charset=utf-8";
+
+/// The files: embedded at build time, or generated once at start-up.
+fn files() -> Vec<Asset> {
+    vec![
+        Asset {
+            name: "style.css",
+            content_type: CSS,
+            bytes: Cow::Borrowed(include_bytes!("../../../../assets/style.css")),
+        },
+        // Colours for the classes the Markdown pipeline puts on highlighted code, in a light
+        // and a dark variant.
+        Asset {
+            name: "highlight.css",
+            content_type: CSS,
+            bytes: Cow::Owned(kernel::markdown::highlight_css().into_bytes()),
+        },
+    ]
+}
 
 /// Cache life of fingerprinted files: a year, never revalidated.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// Cache life of files under their plain name.
 const SHORT: &str = "public, max-age=300";
 
-/// The embedded assets with their fingerprints.
+/// The assets with their fingerprints.
 pub(crate) struct Assets {
-    files: Vec<(String, &'static Asset, String)>,
+    /// `(fingerprinted name, asset, content hash)`.
+    files: Vec<(String, Asset, String)>,
 }
 
 impl Assets {
-    /// Fingerprints every embedded file.
+    /// Loads and fingerprints every asset.
     pub(crate) fn new() -> Self {
-        let files = FILES
-            .iter()
+        let files = files()
+            .into_iter()
             .map(|asset| {
-                let hash = format!("{:016x}", fnv1a64(asset.bytes));
+                let hash = format!("{:016x}", fnv1a64(&asset.bytes));
                 let (stem, ext) = asset.name.rsplit_once('.').unwrap_or((asset.name, ""));
                 (format!("{stem}.{}.{ext}", &hash[..12]), asset, hash)
             })
@@ -54,12 +71,12 @@ impl Assets {
             .map(|(fingerprinted, _, _)| format!("/assets/{fingerprinted}"))
     }
 
-    fn lookup(&self, requested: &str) -> Option<(&'static Asset, &str, &'static str)> {
+    fn lookup(&self, requested: &str) -> Option<(&Asset, &str, &'static str)> {
         self.files.iter().find_map(|(fingerprinted, asset, hash)| {
             if requested == fingerprinted {
-                Some((*asset, hash.as_str(), IMMUTABLE))
+                Some((asset, hash.as_str(), IMMUTABLE))
             } else if requested == asset.name {
-                Some((*asset, hash.as_str(), SHORT))
+                Some((asset, hash.as_str(), SHORT))
             } else {
                 None
             }
@@ -102,7 +119,7 @@ pub(crate) async fn serve(
     }
     response
         .insert_header((header::CONTENT_TYPE, asset.content_type))
-        .body(asset.bytes)
+        .body(asset.bytes.clone().into_owned())
 }
 
 #[cfg(test)]

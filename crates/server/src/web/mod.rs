@@ -17,7 +17,7 @@ mod view;
 
 pub(crate) use assets::Assets;
 pub(crate) use pages::Pages;
-pub(crate) use pages::SiteInfo;
+pub(crate) use pages::{AssetUrls, SiteInfo};
 pub(crate) use state::AppState;
 
 use actix_web::http::header;

@@ -54,9 +54,13 @@ pub(crate) struct SiteInfo {
     pub(crate) base_url: String,
 }
 
+/// URLs of the stylesheets every page links.
 #[derive(Debug, Clone, Serialize)]
-struct AssetUrls {
-    stylesheet: String,
+pub(crate) struct AssetUrls {
+    /// The site's stylesheet.
+    pub(crate) stylesheet: String,
+    /// Colours for highlighted code.
+    pub(crate) highlight: String,
 }
 
 /// The template engine plus the data every page needs.
@@ -76,16 +80,10 @@ pub(crate) struct RenderError {
 
 impl Pages {
     /// Parses the embedded templates. Fails at start-up if one is broken.
-    pub(crate) fn new(site: SiteInfo, stylesheet_url: String) -> Result<Self, tera::Error> {
+    pub(crate) fn new(site: SiteInfo, assets: AssetUrls) -> Result<Self, tera::Error> {
         let mut tera = Tera::new();
         tera.add_raw_templates(TEMPLATES.iter().copied())?;
-        Ok(Self {
-            tera,
-            site,
-            assets: AssetUrls {
-                stylesheet: stylesheet_url,
-            },
-        })
+        Ok(Self { tera, site, assets })
     }
 
     /// The site's title.
@@ -124,7 +122,10 @@ mod tests {
                 title: "Notes <&> Things".into(),
                 base_url: "http://localhost".into(),
             },
-            "/assets/style.123.css".into(),
+            AssetUrls {
+                stylesheet: "/assets/style.123.css".into(),
+                highlight: "/assets/highlight.456.css".into(),
+            },
         )
         .unwrap()
     }

@@ -12,6 +12,9 @@ use kernel::clock::ManualClock;
 use kernel::outbox::OutboxSignal;
 use kernel::testing::TestDatabase;
 use posts::SqlPosts;
+use posts_api::Actor;
+use profiles::SqlProfiles;
+use profiles_api::{NewAccount, ProfilesPort, Role};
 use server::{Application, Config};
 
 /// A running Quire with its own database and data directory.
@@ -68,6 +71,35 @@ impl TestApp {
             Arc::new(self.clock.clone()),
             OutboxSignal::new(),
         )
+    }
+
+    /// The profiles module's port on the app's database and clock.
+    pub fn profiles(&self) -> SqlProfiles {
+        SqlProfiles::new(
+            self.db.pool(),
+            Arc::new(self.clock.clone()),
+            OutboxSignal::new(),
+        )
+    }
+
+    /// Creates an account with `role` through the profiles port; returns it as a posts actor.
+    pub async fn author(&self, username: &str, role: Role) -> Actor {
+        let profile = self
+            .profiles()
+            .create_account(
+                NewAccount {
+                    username: username.into(),
+                    email: format!("{username}@example.org"),
+                    password: "correct horse battery".into(),
+                },
+                role,
+            )
+            .await
+            .expect("account created");
+        Actor {
+            id: profile.id,
+            may_edit_any: role.may_edit_any(),
+        }
     }
 
     pub async fn stop(self) {

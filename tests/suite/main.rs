@@ -3,7 +3,7 @@
 //! - `architecture`: the crate boundaries of DESIGN.md, read from `cargo metadata`.
 //! - `validity`: reader pages through the Nu HTML checker, feeds through feedparser.
 //! - `migrations`: every module's migrations up, down and up again, on both backends.
-//! - `health`, `pages`, `posts`, `reading`: the real server on a free port, spoken to over HTTP, on both backends.
+//! - `accounts`, `health`, `pages`, `posts`, `reading`, `writing`: the real server on a free port, spoken to over HTTP, on both backends.
 
 #![allow(
     clippy::unwrap_used,
@@ -12,7 +12,9 @@
     unreachable_pub
 )]
 
+mod accounts;
 mod architecture;
+mod browser;
 mod health;
 mod helpers;
 mod migrations;
@@ -20,3 +22,4 @@ mod pages;
 mod posts;
 mod reading;
 mod validity;
+mod writing;

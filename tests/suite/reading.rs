@@ -285,7 +285,62 @@ async fn machines_get_a_sitemap_robots_and_conditional_get(backend: Backend) {
     app.stop().await;
 }
 
+async fn authors_have_pages_bylines_and_feeds(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let ada = app.author("ada", profiles_api::Role::Author).await;
+    let other = app.author("grace", profiles_api::Role::Author).await;
+    let posts = app.posts();
+    for (who, title) in [(ada, "Ada one"), (other, "Grace one"), (ada, "Ada two")] {
+        let post = posts
+            .create(
+                who,
+                PostDraft {
+                    title: title.into(),
+                    body_markdown: "text".into(),
+                    ..PostDraft::default()
+                },
+            )
+            .await
+            .unwrap();
+        app.clock.advance(chrono::Duration::minutes(1));
+        posts.publish(who, post.id).await.unwrap();
+    }
+
+    let (status, _, page) = app.get("/authors/ada").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Ada one") && page.contains("Ada two"));
+    assert!(!page.contains("Grace one"));
+    assert!(page.contains("2 posts"));
+    assert_eq!(
+        app.get("/authors/ADA").await.0,
+        200,
+        "usernames match whatever their case"
+    );
+    assert_eq!(app.get("/authors/nobody").await.0, 404);
+
+    let (_, _, home) = app.get("/").await;
+    assert!(
+        home.contains(r#"<a class="byline" href="/authors/grace">grace</a>"#),
+        "{home}"
+    );
+    let (_, _, post) = app.get("/posts/ada-one").await;
+    assert!(post.contains(r#"class="author-card""#));
+    assert!(post.contains(r#"href="/authors/ada" rel="author""#));
+
+    let (status, _, feed) = app.get("/authors/ada/feed.json").await;
+    assert_eq!(status, 200);
+    let feed: Value = serde_json::from_str(&feed).unwrap();
+    assert_eq!(feed["items"].as_array().unwrap().len(), 2);
+    assert_eq!(feed["items"][0]["authors"][0]["name"], "ada");
+    let (status, _, atom) = app.get("/authors/ada/feed.atom").await;
+    assert_eq!(status, 200);
+    assert!(atom.contains("<author><name>ada</name></author>"));
+    assert_eq!(app.get("/authors/nobody/feed.atom").await.0, 404);
+    app.stop().await;
+}
+
 on_both_backends!(
+    authors_have_pages_bylines_and_feeds,
     machines_get_a_sitemap_robots_and_conditional_get,
     a_post_page_shows_the_post,
     a_renamed_slug_redirects,

@@ -142,12 +142,6 @@ fn bench(c: &mut Criterion) {
     group.bench_function(format!("render post ({words} words)"), |b| {
         b.iter(|| render(black_box(&markdown), Profile::Post));
     });
-    let plain = markdown.replace("```rust", "```zzz").replace("```python", "```zzz").replace("```javascript", "```zzz");
-    group.bench_function("no highlight", |b| b.iter(|| render(black_box(&plain), Profile::Post)));
-    let nocode: String = markdown.lines().filter(|l| !l.starts_with("```")).collect::<Vec<_>>().join("\n");
-    group.bench_function("comment", |b| b.iter(|| render(black_box(&markdown), Profile::Comment)));
-    group.bench_function("ammonia only", |b| { let html = render(&markdown, Profile::Post).html; b.iter(|| ammonia::clean(black_box(&html))) });
-    let _ = nocode;
     group.finish();
 }
 

@@ -44,7 +44,10 @@ pub fn slugify(text: &str) -> String {
 /// Characters dropped without separating words: apostrophes and invisible joiners, so
 /// `don't` gives `dont`.
 fn is_joiner(c: char) -> bool {
-    matches!(c, '\'' | '’' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}')
+    matches!(
+        c,
+        '\'' | '’' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+    )
 }
 
 /// Whether `slug` is already in the form [`slugify`] produces.
@@ -71,7 +74,10 @@ mod tests {
         assert_eq!(slugify("--a--b--"), "a-b");
         assert_eq!(slugify("🎉 party 🎉"), "party");
         assert_eq!(slugify("zero\u{200B}width"), "zerowidth");
-        assert_eq!(slugify("<script>alert(1)</script>"), "script-alert-1-script");
+        assert_eq!(
+            slugify("<script>alert(1)</script>"),
+            "script-alert-1-script"
+        );
         assert_eq!(slugify("!!!"), "");
         assert_eq!(slugify(""), "");
     }

@@ -4,24 +4,99 @@
 
 /// Words prose is made of.
 const WORDS: &[&str] = &[
-    "the", "garden", "morning", "light", "through", "window", "quiet", "river", "we", "walked",
-    "along", "old", "stone", "bridge", "while", "talking", "about", "books", "code", "and",
-    "bread", "slowly", "rising", "in", "kitchen", "every", "small", "habit", "builds", "a",
-    "larger", "practice", "of", "attention", "notes", "from", "week", "travel", "mountain",
-    "coffee", "letters", "writing", "by", "hand", "changes", "how", "think", "sentences",
-    "carry", "weight", "when", "they", "are", "short", "longer", "ones", "wander", "like",
-    "paths", "between", "fields", "rain", "evening", "library", "map", "compass", "season",
+    "the",
+    "garden",
+    "morning",
+    "light",
+    "through",
+    "window",
+    "quiet",
+    "river",
+    "we",
+    "walked",
+    "along",
+    "old",
+    "stone",
+    "bridge",
+    "while",
+    "talking",
+    "about",
+    "books",
+    "code",
+    "and",
+    "bread",
+    "slowly",
+    "rising",
+    "in",
+    "kitchen",
+    "every",
+    "small",
+    "habit",
+    "builds",
+    "a",
+    "larger",
+    "practice",
+    "of",
+    "attention",
+    "notes",
+    "from",
+    "week",
+    "travel",
+    "mountain",
+    "coffee",
+    "letters",
+    "writing",
+    "by",
+    "hand",
+    "changes",
+    "how",
+    "think",
+    "sentences",
+    "carry",
+    "weight",
+    "when",
+    "they",
+    "are",
+    "short",
+    "longer",
+    "ones",
+    "wander",
+    "like",
+    "paths",
+    "between",
+    "fields",
+    "rain",
+    "evening",
+    "library",
+    "map",
+    "compass",
+    "season",
 ];
 
 const TAGS: &[&str] = &[
-    "rust", "writing", "travel", "cooking", "notes", "web", "books", "photography", "design",
+    "rust",
+    "writing",
+    "travel",
+    "cooking",
+    "notes",
+    "web",
+    "books",
+    "photography",
+    "design",
     "gardening",
 ];
 
 const TOPICS: &[&str] = &[
-    "Slow mornings", "A week of bread", "Notes on attention", "Walking the river",
-    "Small tools", "Letters by hand", "The library map", "Rain in the mountains",
-    "Building a habit", "Reading in winter",
+    "Slow mornings",
+    "A week of bread",
+    "Notes on attention",
+    "Walking the river",
+    "Small tools",
+    "Letters by hand",
+    "The library map",
+    "Rain in the mountains",
+    "Building a habit",
+    "Reading in winter",
 ];
 
 /// A tiny deterministic generator (xorshift), so the demo needs no random crate.
@@ -73,7 +148,10 @@ fn sentence(seq: &mut Sequence) -> String {
 
 fn paragraph(seq: &mut Sequence) -> String {
     let sentences = seq.between(3, 6);
-    (0..sentences).map(|_| sentence(seq)).collect::<Vec<_>>().join(" ")
+    (0..sentences)
+        .map(|_| sentence(seq))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A generated post: `(title, description, markdown body, tags)`.

@@ -15,6 +15,8 @@ use kernel::outbox::{OutboxSignal, Relay};
 use kernel::{Clock, DatabaseUrl, DbError, DbPool, SystemClock};
 use posts::SqlPosts;
 use posts_api::PostsPort;
+use profiles::SqlProfiles;
+use profiles_api::ProfilesPort;
 use tokio::sync::watch;
 
 use crate::config::Config;
@@ -116,6 +118,7 @@ impl Application {
         let asset_urls = web::AssetUrls {
             stylesheet: asset_url("style.css")?,
             highlight: asset_url("highlight.css")?,
+            editor_js: asset_url("editor.js")?,
         };
         let pages = Pages::new(
             web::SiteInfo {
@@ -128,8 +131,14 @@ impl Application {
         let outbox = OutboxSignal::new();
         let posts: Arc<dyn PostsPort> =
             Arc::new(SqlPosts::new(pool.clone(), clock.clone(), outbox.clone()));
+        let profiles: Arc<dyn ProfilesPort> = Arc::new(SqlProfiles::new(
+            pool.clone(),
+            clock.clone(),
+            outbox.clone(),
+        ));
         let state = actix_web::web::Data::new(AppState {
             posts: posts.clone(),
+            profiles,
             pool: pool.clone(),
             pages: Arc::new(pages),
             assets,
@@ -152,6 +161,7 @@ impl Application {
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
+                .wrap(from_fn(web::identify))
                 .wrap(from_fn(web::conditional_get))
                 .wrap(web::render_error_pages())
                 .wrap(web::security_headers())

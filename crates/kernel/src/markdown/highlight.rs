@@ -1,7 +1,7 @@
 //! Server-side syntax highlighting of fenced code with syntect, as CSS classes.
 //!
 //! Output uses classes only (`ClassStyle::SpacedPrefixed` with the `hl-` prefix), never
-//! inline styles; [`highlight_css`] provides the matching stylesheet. Code in an unknown
+//! inline styles; [`super::highlight_css`] provides the matching stylesheet. Code in an unknown
 //! language, without a language, or too large to highlight cheaply is emitted as a plain,
 //! escaped `<pre><code>`.
 
@@ -28,9 +28,12 @@ const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed {
     prefix: CLASS_PREFIX,
 };
 
-/// Code blocks larger than this are not highlighted (syntect's cost grows with the input, and
-/// comments are untrusted).
+/// Code blocks larger than this are not highlighted: syntect costs a few microseconds per
+/// byte, and comments are untrusted.
 const MAX_HIGHLIGHT_BYTES: usize = 64 * 1024;
+
+/// Nor is code beyond this much in one document (the budget a renderer starts with).
+pub(crate) const HIGHLIGHT_BUDGET: usize = 128 * 1024;
 
 /// Nor are blocks with a line longer than this (minified code; pathological regex cases).
 const MAX_LINE_BYTES: usize = 4 * 1024;
@@ -63,12 +66,16 @@ pub(crate) fn language(info: &str) -> Option<&str> {
 }
 
 /// HTML for a code block with the given fence info string (`None` for indented code).
-pub(crate) fn code_block(code: &str, info: Option<&str>) -> String {
+/// Highlighting spends `budget` (bytes of code still allowed, see [`HIGHLIGHT_BUDGET`]).
+pub(crate) fn code_block(code: &str, info: Option<&str>, budget: &mut usize) -> String {
     let lang = info.and_then(language);
     let highlighted = lang
         .and_then(find_syntax)
-        .filter(|_| worth_highlighting(code))
-        .and_then(|syntax| highlight(code, syntax));
+        .filter(|_| worth_highlighting(code) && code.len() <= *budget)
+        .and_then(|syntax| {
+            *budget -= code.len();
+            highlight(code, syntax)
+        });
     let mut out = String::with_capacity(code.len() * 2 + 64);
     match (highlighted, lang.map(language_class)) {
         (Some(spans), Some(class)) => {
@@ -150,7 +157,9 @@ fn build_css() -> String {
     let mut css = theme_css(light);
     css.push_str("\n@media (prefers-color-scheme: dark) {\n");
     // Selectors the light theme colours but the dark one does not would keep their light
-    // colours; reset them to the dark theme's text colour first.
+    // colours (dark on dark); reset them to the dark theme's text colour first. Where a reset
+    // selector is more specific than the dark theme's, the token shows in the default text
+    // colour: a little less colourful, never unreadable.
     css.push_str(&theme_css(&reset_theme(light, dark)));
     css.push_str(&theme_css(dark));
     css.push_str("}\n");
@@ -183,6 +192,10 @@ fn reset_theme(light: &Theme, dark: &Theme) -> Theme {
 mod tests {
     use super::*;
 
+    fn full_budget() -> usize {
+        HIGHLIGHT_BUDGET
+    }
+
     #[test]
     fn reads_the_language_of_every_fence_form() {
         assert_eq!(language("rust"), Some("rust"));
@@ -198,7 +211,7 @@ mod tests {
 
     #[test]
     fn highlights_known_languages_with_classes() {
-        let html = code_block("fn main() {}\n", Some("rust"));
+        let html = code_block("fn main() {}\n", Some("rust"), &mut full_budget());
         assert!(
             html.starts_with("<pre class=\"hl-code\"><code class=\"language-rust\">"),
             "{html}"
@@ -210,18 +223,38 @@ mod tests {
     #[test]
     fn unknown_or_missing_languages_are_plain() {
         let plain = "<pre><code>a &lt; b\n</code></pre>\n";
-        assert_eq!(code_block("a < b\n", Some("no-such-language")), plain);
-        assert_eq!(code_block("a < b\n", Some("")), plain);
-        assert_eq!(code_block("a < b\n", Some("text")), plain);
-        assert_eq!(code_block("a < b\n", None), plain);
+        assert_eq!(
+            code_block("a < b\n", Some("no-such-language"), &mut 1000),
+            plain
+        );
+        assert_eq!(code_block("a < b\n", Some(""), &mut 1000), plain);
+        assert_eq!(code_block("a < b\n", Some("text"), &mut 1000), plain);
+        assert_eq!(code_block("a < b\n", None, &mut 1000), plain);
     }
 
     #[test]
     fn huge_blocks_and_lines_are_not_highlighted() {
         let long_line = format!("let x = \"{}\";\n", "a".repeat(MAX_LINE_BYTES));
-        assert!(code_block(&long_line, Some("rust")).starts_with("<pre><code>"));
+        assert!(
+            code_block(&long_line, Some("rust"), &mut full_budget()).starts_with("<pre><code>")
+        );
         let many_lines = "let x = 1;\n".repeat(MAX_HIGHLIGHT_BYTES / 8);
-        assert!(code_block(&many_lines, Some("rust")).starts_with("<pre><code>"));
+        assert!(
+            code_block(&many_lines, Some("rust"), &mut full_budget()).starts_with("<pre><code>")
+        );
+    }
+
+    #[test]
+    fn highlighting_stops_when_the_budget_is_spent() {
+        let code = "let x = 1;\n";
+        let mut budget = code.len() * 2;
+        assert!(code_block(code, Some("rust"), &mut budget).starts_with("<pre class"));
+        assert!(code_block(code, Some("rust"), &mut budget).starts_with("<pre class"));
+        assert_eq!(budget, 0);
+        assert!(code_block(code, Some("rust"), &mut budget).starts_with("<pre><code>"));
+        // Plain blocks cost nothing.
+        let mut budget = 0;
+        assert!(code_block(code, None, &mut budget).starts_with("<pre><code>"));
     }
 
     #[test]

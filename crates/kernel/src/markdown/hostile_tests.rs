@@ -328,8 +328,12 @@ fn raw_script_is_visible_text_not_markup() {
 #[test]
 fn pathological_nesting_and_sizes_do_not_panic() {
     let inputs = [
-        ">".repeat(10_000) + " deep",
-        "- ".repeat(5_000) + "deep",
+        // Nesting: html5ever is quadratic in depth, so these took a minute before the
+        // renderer capped nesting.
+        ">".repeat(100_000) + " deep",
+        "- ".repeat(50_000) + "deep",
+        "> - ".repeat(30_000) + "deep",
+        "**".repeat(30_000) + "x" + &"**".repeat(30_000),
         "*".repeat(20_000),
         "[".repeat(20_000) + &"]".repeat(20_000),
         "<div>".repeat(10_000),

@@ -1,6 +1,6 @@
 //! Markdown to safe HTML: the one way Quire turns what people write into what readers see.
 //!
-//! [`render`] parses CommonMark with tables, footnotes, strikethrough, task lists, smart
+//! [`render()`] parses CommonMark with tables, footnotes, strikethrough, task lists, smart
 //! punctuation and heading attributes (pulldown-cmark), rewrites the event stream (heading ids,
 //! highlighted code, link `rel`, lazy images, footnotes), renders it, and sanitizes the result
 //! with an allow-list (ammonia) for the [`Profile`]: posts are written by trusted authors,

@@ -51,10 +51,37 @@ pub(crate) fn parse(markdown: &str, profile: Profile) -> Parsed<'_> {
         first_paragraph: None,
         paragraph_start: None,
     };
+    let mut depth = 0;
     for event in Parser::new_ext(markdown, options()) {
-        normalizer.push(event);
+        if let Some(event) = limit_nesting(event, &mut depth) {
+            normalizer.push(event);
+        }
     }
     normalizer.finish()
+}
+
+/// Deepest nesting of tags kept. Deeper tags are dropped and their content is kept, so
+/// `>>>>>>… x` still says `x`. Real documents stay far below this; the limit keeps
+/// html5ever (inside the sanitizer), whose cost grows with the square of the nesting depth,
+/// linear: 100,000 nested quotes would otherwise take a minute.
+const MAX_NESTING: usize = 48;
+
+/// Passes `event` on unless it opens or closes a tag nested deeper than [`MAX_NESTING`].
+/// `depth` counts the open tags, kept or not (pulldown-cmark's events are well nested, so
+/// the kept ones are exactly the outermost [`MAX_NESTING`]).
+fn limit_nesting<'a>(event: Event<'a>, depth: &mut usize) -> Option<Event<'a>> {
+    match event {
+        Event::Start(_) => {
+            *depth += 1;
+            (*depth <= MAX_NESTING).then_some(event)
+        }
+        Event::End(_) => {
+            let kept = *depth <= MAX_NESTING;
+            *depth = depth.saturating_sub(1);
+            kept.then_some(event)
+        }
+        other => Some(other),
+    }
 }
 
 /// An open heading: where its start event sits, its (adjusted) level, its explicit id.

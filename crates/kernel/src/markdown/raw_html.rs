@@ -3,7 +3,7 @@
 //! Raw HTML never reaches the output as markup. HTML comments are dropped (authors use them
 //! for notes, and `<!-- more -->` marks the excerpt); everything else is shown as the literal
 //! text the author typed, escaped like any other text. Escaping rather than dropping keeps
-//! prose such as "wrap it in a <div>" intact, and makes it obvious to the author that HTML is
+//! prose such as "wrap it in a `<div>`" intact, and makes it obvious to the author that HTML is
 //! not interpreted.
 
 /// Removes every `<!-- … -->` comment from `html`; an unterminated comment runs to the end.

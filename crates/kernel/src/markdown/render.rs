@@ -36,6 +36,7 @@ pub(crate) fn to_html<'a>(
     // The footnote definition being read, if any.
     let mut definition: Option<String> = None;
     let mut in_dropped_link = false;
+    let mut budget = highlight::HIGHLIGHT_BUDGET;
     let mut events = events.into_iter();
     while let Some(event) = events.next() {
         let event = match event {
@@ -45,7 +46,7 @@ pub(crate) fn to_html<'a>(
                     CodeBlockKind::Indented => None,
                 };
                 let code = take_code(&mut events);
-                Event::Html(highlight::code_block(&code, info.as_deref()).into())
+                Event::Html(highlight::code_block(&code, info.as_deref(), &mut budget).into())
             }
             // A link to a script URL is only its text (links do not nest, so one flag does).
             Event::Start(Tag::Link { dest_url, .. }) if html::is_script_url(&dest_url) => {

@@ -284,3 +284,11 @@ fn rendered_round_trips_through_json() {
     let back: Rendered = serde_json::from_str(&json).expect("deserializes");
     assert_eq!(back, r);
 }
+#[test]
+fn nesting_deeper_than_the_limit_keeps_its_text() {
+    let r = post(&format!("{}deep", "> ".repeat(60)));
+    assert_eq!(r.html.matches("<blockquote>").count(), 48);
+    assert_eq!(r.html.matches("</blockquote>").count(), 48);
+    assert!(r.html.contains("deep"), "{}", r.html);
+    assert_eq!(r.plain_text, "deep");
+}

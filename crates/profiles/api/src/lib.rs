@@ -1,5 +1,19 @@
-//! The published face of Quire's profiles module: the port other modules use to look up
-//! accounts and authenticate viewers, its plain data types, events and errors.
+//! The published face of Quire's profiles module: the port the server and other modules use
+//! to register and authenticate accounts and to look up profiles, in owned, serializable
+//! types, so the same port can later be served over HTTP.
 //!
-//! Not built yet: accounts arrive with the profiles module; today the module owns only its
-//! `users` table.
+//! No diesel, actix or tantivy here (checked by the architecture test).
+
+mod error;
+mod events;
+mod port;
+mod role;
+mod types;
+
+pub use error::ProfilesError;
+pub use events::ProfileEvent;
+pub use port::ProfilesPort;
+pub use role::Role;
+pub use types::{
+    AccountSummary, ApiToken, NewAccount, Profile, ProfileChanges, Session, SignupPolicy, Viewer,
+};

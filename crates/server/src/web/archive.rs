@@ -5,6 +5,7 @@ use posts_api::ArchiveEntry;
 use serde::Serialize;
 
 use super::AppState;
+use super::chrome::Chrome;
 use super::errors::PageError;
 use super::view::path_segment;
 
@@ -47,10 +48,13 @@ fn by_month(entries: Vec<ArchiveEntry>) -> Vec<Month> {
 }
 
 /// `GET /archive`.
-pub(crate) async fn show(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
+pub(crate) async fn show(
+    state: web::Data<AppState>,
+    chrome: Chrome,
+) -> Result<HttpResponse, PageError> {
     let months = by_month(state.posts.archive().await?);
-    let html = state
-        .pages
-        .render("archive.html", |context| context.insert("months", &months))?;
-    Ok(super::html(html))
+    let html = state.pages.render(&chrome, "archive.html", |context| {
+        context.insert("months", &months)
+    })?;
+    Ok(chrome.html(html))
 }

@@ -28,6 +28,11 @@ fn files() -> Vec<Asset> {
             content_type: CSS,
             bytes: Cow::Borrowed(include_bytes!("../../../../assets/style.css")),
         },
+        Asset {
+            name: "editor.js",
+            content_type: "text/javascript; charset=utf-8",
+            bytes: Cow::Borrowed(include_bytes!("../../../../assets/editor.js")),
+        },
         // Colours for the classes the Markdown pipeline puts on highlighted code, in a light
         // and a dark variant.
         Asset {

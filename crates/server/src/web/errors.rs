@@ -15,7 +15,12 @@ use actix_web::{HttpResponse, ResponseError, web};
 use posts_api::PostsError;
 
 use super::AppState;
+use super::chrome::Chrome;
 use super::pages::RenderError;
+
+/// A specific message for the error page, set on an error response by whoever refused.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ErrorMessage(pub(crate) &'static str);
 
 /// What can go wrong while serving a page.
 #[derive(Debug, thiserror::Error)]
@@ -23,6 +28,9 @@ pub(crate) enum PageError {
     /// Nothing lives at this address.
     #[error("page not found")]
     NotFound,
+    /// The viewer may not do this; the message says why.
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
     /// A module's storage is unreachable; try again later.
     #[error("temporarily unavailable: {0}")]
     Unavailable(String),
@@ -35,7 +43,8 @@ impl From<PostsError> for PageError {
     fn from(error: PostsError) -> Self {
         match error {
             PostsError::Unavailable(reason) => PageError::Unavailable(reason),
-            // On reading pages every other refusal means "nothing for you here".
+            PostsError::Forbidden => PageError::Forbidden("You cannot change this post."),
+            // Every other refusal means "nothing for you here".
             _ => PageError::NotFound,
         }
     }
@@ -53,6 +62,7 @@ impl ResponseError for PageError {
     fn status_code(&self) -> StatusCode {
         match self {
             PageError::NotFound => StatusCode::NOT_FOUND,
+            PageError::Forbidden(_) => StatusCode::FORBIDDEN,
             PageError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             PageError::Render(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -60,7 +70,7 @@ impl ResponseError for PageError {
 
     fn error_response(&self) -> HttpResponse {
         match self {
-            PageError::NotFound => {}
+            PageError::NotFound | PageError::Forbidden(_) => {}
             PageError::Unavailable(reason) => tracing::warn!(%reason, "page unavailable"),
             PageError::Render(error) => tracing::error!(%error, "page failed to render"),
         }
@@ -68,7 +78,11 @@ impl ResponseError for PageError {
         if matches!(self, PageError::Unavailable(_)) {
             response.insert_header((header::RETRY_AFTER, "5"));
         }
-        response.finish()
+        let mut response = response.finish();
+        if let PageError::Forbidden(message) = self {
+            response.extensions_mut().insert(ErrorMessage(message));
+        }
+        response
     }
 }
 
@@ -84,9 +98,18 @@ fn wording(status: StatusCode) -> (&'static str, &'static str) {
             "Page not found",
             "There is nothing at this address. The link may be mistyped, or the page may have been moved or removed.",
         ),
+        400 => (
+            "Request not understood",
+            "The request could not be read. Check the address or go back and try again.",
+        ),
+        403 => ("Not allowed", "You do not have permission to do this."),
         405 => (
             "Method not allowed",
             "This address does not accept that kind of request.",
+        ),
+        429 => (
+            "Too many attempts",
+            "Please wait a little before trying again.",
         ),
         503 => (
             "Temporarily unavailable",
@@ -104,30 +127,38 @@ fn wording(status: StatusCode) -> (&'static str, &'static str) {
 }
 
 fn error_page<B>(response: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    let is_json = response
+    // JSON errors keep their shape; HTML a handler rendered itself (a form shown again with
+    // its errors) is already the page.
+    let keep = response
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if is_json {
+        .is_some_and(|v| v.starts_with("application/json") || v.starts_with("text/html"));
+    if keep {
         return Ok(ErrorHandlerResponse::Response(
             response.map_into_left_body(),
         ));
     }
     let status = response.status();
     let (request, original) = response.into_parts();
-    let (heading, message) = wording(status);
+    let (heading, generic) = wording(status);
+    let message = original
+        .extensions()
+        .get::<ErrorMessage>()
+        .map_or(generic, |m| m.0);
     let rendered = request.app_data::<web::Data<AppState>>().map(|state| {
-        state.pages.render("error.html", |context| {
-            context.insert(
-                "error",
-                &serde_json::json!({
-                    "status": status.as_u16(),
-                    "heading": heading,
-                    "message": message,
-                }),
-            );
-        })
+        state
+            .pages
+            .render(&Chrome::anonymous(), "error.html", |context| {
+                context.insert(
+                    "error",
+                    &serde_json::json!({
+                        "status": status.as_u16(),
+                        "heading": heading,
+                        "message": message,
+                    }),
+                );
+            })
     });
     let body = match rendered {
         Some(Ok(html)) => html,

@@ -10,8 +10,9 @@ use posts_api::{Post, PostFilter};
 use serde::Serialize;
 
 use super::AppState;
+use super::chrome::Chrome;
 use super::errors::PageError;
-use super::view::path_segment;
+use super::view::{AuthorView, authors, path_segment};
 
 /// Posts per feed.
 const ENTRIES: u32 = 20;
@@ -63,9 +64,10 @@ struct Entry {
     summary: String,
     content_html: String,
     tags: Vec<String>,
+    author: Option<String>,
 }
 
-fn entry(post: Post, base_url: &str) -> Entry {
+fn entry(post: Post, base_url: &str, author: Option<String>) -> Entry {
     let published = post.published_at.unwrap_or(post.updated_at);
     Entry {
         url: format!("{base_url}/posts/{}", path_segment(&post.slug)),
@@ -76,6 +78,7 @@ fn entry(post: Post, base_url: &str) -> Entry {
         summary: post.description,
         content_html: post.body_html,
         tags: post.tags,
+        author,
     }
 }
 
@@ -101,6 +104,13 @@ struct JsonItem<'a> {
     date_modified: &'a str,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     tags: &'a [String],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    authors: Vec<JsonAuthor<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonAuthor<'a> {
+    name: &'a str,
 }
 
 struct Scope {
@@ -127,7 +137,14 @@ async fn render(state: &AppState, scope: Scope, format: Format) -> Result<HttpRe
         updated: updated.to_rfc3339(),
         updated_rfc2822: updated.to_rfc2822(),
     };
-    let entries: Vec<Entry> = posts.into_iter().map(|p| entry(p, &base_url)).collect();
+    let names = authors(state, posts.iter().map(|p| p.author_id)).await?;
+    let entries: Vec<Entry> = posts
+        .into_iter()
+        .map(|p| {
+            let author = names.get(&p.author_id).map(|a| a.display_name.clone());
+            entry(p, &base_url, author)
+        })
+        .collect();
     let body = match format {
         Format::Atom | Format::Rss => {
             let template = if matches!(format, Format::Atom) {
@@ -135,10 +152,12 @@ async fn render(state: &AppState, scope: Scope, format: Format) -> Result<HttpRe
             } else {
                 "feeds/rss.xml"
             };
-            state.pages.render(template, |context| {
-                context.insert("feed", &feed);
-                context.insert("entries", &entries);
-            })?
+            state
+                .pages
+                .render(&Chrome::anonymous(), template, |context| {
+                    context.insert("feed", &feed);
+                    context.insert("entries", &entries);
+                })?
         }
         Format::Json => {
             let json = JsonFeed {
@@ -158,6 +177,12 @@ async fn render(state: &AppState, scope: Scope, format: Format) -> Result<HttpRe
                         date_published: &e.published,
                         date_modified: &e.updated,
                         tags: &e.tags,
+                        authors: e
+                            .author
+                            .as_deref()
+                            .map(|name| JsonAuthor { name })
+                            .into_iter()
+                            .collect(),
                     })
                     .collect(),
             };
@@ -183,6 +208,34 @@ pub(crate) async fn site(
         title,
         home_path: "/".into(),
         feed_path: format!("/feed.{extension}"),
+    };
+    render(&state, scope, format).await
+}
+
+/// `GET /authors/{username}/feed.{atom,rss,json}`.
+pub(crate) async fn author(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, PageError> {
+    let (username, extension) = path.into_inner();
+    let format = Format::from_extension(&extension).ok_or(PageError::NotFound)?;
+    let profile = state
+        .profiles
+        .by_username(&username)
+        .await
+        .map_err(|e| PageError::Unavailable(e.to_string()))?
+        .ok_or(PageError::NotFound)?;
+    let name = AuthorView::new(&profile).display_name;
+    let segment = path_segment(&profile.username);
+    let scope = Scope {
+        filter: PostFilter {
+            author_id: Some(profile.id),
+            ..PostFilter::default()
+        },
+        title: format!("{name} · {}", state.pages.site_title()),
+        description: format!("Posts by {name} on {}", state.pages.site_title()),
+        home_path: format!("/authors/{segment}"),
+        feed_path: format!("/authors/{segment}/feed.{extension}"),
     };
     render(&state, scope, format).await
 }

@@ -5,6 +5,7 @@ use actix_web::{HttpResponse, web};
 use posts_api::{PageRequest, PostFilter};
 
 use super::AppState;
+use super::chrome::Chrome;
 use super::errors::{PageError, page_number};
 use super::view::{PageLinks, PostItem};
 
@@ -12,24 +13,28 @@ use super::view::{PageLinks, PostItem};
 pub(crate) const PER_PAGE: u32 = 10;
 
 /// `GET /`.
-pub(crate) async fn first_page(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
-    render(&state, 1).await
+pub(crate) async fn first_page(
+    state: web::Data<AppState>,
+    chrome: Chrome,
+) -> Result<HttpResponse, PageError> {
+    render(&state, &chrome, 1).await
 }
 
 /// `GET /page/{number}`: `/page/1` redirects to `/`; a number that is not a page is a 404.
 pub(crate) async fn numbered_page(
     state: web::Data<AppState>,
+    chrome: Chrome,
     number: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     match page_number(&number)? {
         1 => Ok(HttpResponse::MovedPermanently()
             .insert_header((header::LOCATION, "/"))
             .finish()),
-        number => render(&state, number).await,
+        number => render(&state, &chrome, number).await,
     }
 }
 
-async fn render(state: &AppState, number: u32) -> Result<HttpResponse, PageError> {
+async fn render(state: &AppState, chrome: &Chrome, number: u32) -> Result<HttpResponse, PageError> {
     let page = state
         .posts
         .published_page(
@@ -44,10 +49,10 @@ async fn render(state: &AppState, number: u32) -> Result<HttpResponse, PageError
         return Err(PageError::NotFound);
     }
     let links = PageLinks::new("/", &page, number);
-    let posts = PostItem::list(page);
-    let html = state.pages.render("home.html", |context| {
+    let posts = PostItem::list(state, page).await?;
+    let html = state.pages.render(chrome, "home.html", |context| {
         context.insert("posts", &posts);
         context.insert("page", &links);
     })?;
-    Ok(super::html(html))
+    Ok(chrome.html(html))
 }

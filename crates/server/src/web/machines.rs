@@ -5,6 +5,7 @@ use actix_web::{HttpResponse, web};
 use serde::Serialize;
 
 use super::AppState;
+use super::chrome::Chrome;
 use super::errors::PageError;
 use super::view::path_segment;
 
@@ -40,7 +41,9 @@ pub(crate) async fn sitemap(state: web::Data<AppState>) -> Result<HttpResponse, 
     }));
     let xml = state
         .pages
-        .render("sitemap.xml", |context| context.insert("urls", &urls))?;
+        .render(&Chrome::anonymous(), "sitemap.xml", |context| {
+            context.insert("urls", &urls)
+        })?;
     Ok(HttpResponse::Ok()
         .content_type("application/xml; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-cache"))

@@ -1,8 +1,14 @@
 //! The web layer: routes, pages, static assets and the middleware around them.
 
+mod accounts;
 mod archive;
 mod assets;
+mod auth;
+mod authors;
+mod chrome;
 mod conditional;
+mod dashboard;
+mod editor;
 mod errors;
 mod feeds;
 mod health;
@@ -20,16 +26,7 @@ pub(crate) use pages::Pages;
 pub(crate) use pages::{AssetUrls, SiteInfo};
 pub(crate) use state::AppState;
 
-use actix_web::http::header;
-use actix_web::{HttpResponse, guard, web};
-
-/// A 200 HTML page; browsers revalidate before reuse.
-fn html(body: String) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "no-cache"))
-        .body(body)
-}
+use actix_web::{guard, web};
 
 /// A route answering GET and HEAD (actix drops the body for HEAD).
 fn read() -> actix_web::Route {
@@ -43,9 +40,36 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
         .route("/", read().to(home::first_page))
         .route("/page/{number}", read().to(home::numbered_page))
         .route("/posts/{slug}", read().to(post::show))
+        .route("/write", read().to(editor::new_page))
+        .route("/write", web::post().to(editor::create))
+        .route("/posts/{slug}/edit", read().to(editor::edit_page))
+        .route("/posts/{slug}/edit", web::post().to(editor::update))
+        .route("/posts/{slug}/delete", read().to(editor::delete_page))
+        .route("/posts/{slug}/delete", web::post().to(editor::delete))
+        .route("/posts/{slug}/revisions", read().to(editor::revisions_page))
+        .route(
+            "/posts/{slug}/revisions/{id}/restore",
+            web::post().to(editor::restore),
+        )
+        .route("/dashboard", read().to(dashboard::show))
+        .route("/api/preview", web::post().to(editor::preview_api))
         .route("/tags/{tag}", read().to(tags::first_page))
         .route("/tags/{tag}/page/{number}", read().to(tags::numbered_page))
         .route("/archive", read().to(archive::show))
+        .route("/authors/{username}", read().to(authors::first_page))
+        .route(
+            "/authors/{username}/page/{number}",
+            read().to(authors::numbered_page),
+        )
+        .route(
+            "/authors/{username}/feed.{format}",
+            read().to(feeds::author),
+        )
+        .route("/signup", read().to(accounts::signup_page))
+        .route("/signup", web::post().to(accounts::signup))
+        .route("/login", read().to(accounts::login_page))
+        .route("/login", web::post().to(accounts::login))
+        .route("/logout", web::post().to(accounts::logout))
         .route("/sitemap.xml", read().to(machines::sitemap))
         .route("/robots.txt", read().to(machines::robots))
         .route("/feed.{format}", read().to(feeds::site))
@@ -53,6 +77,7 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
         .route("/assets/{file}", read().to(assets::serve));
 }
 
+pub(crate) use auth::identify;
 pub(crate) use conditional::conditional_get;
 pub(crate) use errors::render_error_pages;
 pub(crate) use middleware::{log_requests, security_headers};

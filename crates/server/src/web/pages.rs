@@ -5,6 +5,8 @@
 use serde::Serialize;
 use tera::{Context, Tera};
 
+use super::chrome::Chrome;
+
 /// The templates, in an order where every parent precedes its children.
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../../../templates/base.html")),
@@ -20,7 +22,39 @@ const TEMPLATES: &[(&str, &str)] = &[
         "partials/post_list.html",
         include_str!("../../../../templates/partials/post_list.html"),
     ),
+    (
+        "partials/author_card.html",
+        include_str!("../../../../templates/partials/author_card.html"),
+    ),
     ("home.html", include_str!("../../../../templates/home.html")),
+    (
+        "author.html",
+        include_str!("../../../../templates/author.html"),
+    ),
+    (
+        "editor.html",
+        include_str!("../../../../templates/editor.html"),
+    ),
+    (
+        "delete.html",
+        include_str!("../../../../templates/delete.html"),
+    ),
+    (
+        "revisions.html",
+        include_str!("../../../../templates/revisions.html"),
+    ),
+    (
+        "dashboard.html",
+        include_str!("../../../../templates/dashboard.html"),
+    ),
+    (
+        "signup.html",
+        include_str!("../../../../templates/signup.html"),
+    ),
+    (
+        "login.html",
+        include_str!("../../../../templates/login.html"),
+    ),
     ("post.html", include_str!("../../../../templates/post.html")),
     ("tag.html", include_str!("../../../../templates/tag.html")),
     (
@@ -61,6 +95,8 @@ pub(crate) struct AssetUrls {
     pub(crate) stylesheet: String,
     /// Colours for highlighted code.
     pub(crate) highlight: String,
+    /// The editor's live preview.
+    pub(crate) editor_js: String,
 }
 
 /// The template engine plus the data every page needs.
@@ -96,15 +132,24 @@ impl Pages {
         &self.site.base_url
     }
 
-    /// Renders `template` with the site data and `fill` adding the page's own values.
+    /// Whether cookies must be `Secure` (the site is served over https).
+    pub(crate) fn secure_cookies(&self) -> bool {
+        self.site.base_url.starts_with("https://")
+    }
+
+    /// Renders `template` with the site data, the request's `chrome` (viewer and CSRF token)
+    /// and `fill` adding the page's own values.
     pub(crate) fn render(
         &self,
+        chrome: &Chrome,
         template: &'static str,
         fill: impl FnOnce(&mut Context),
     ) -> Result<String, RenderError> {
         let mut context = Context::new();
         context.insert("site", &self.site);
         context.insert("assets", &self.assets);
+        context.insert("viewer", &chrome.viewer);
+        context.insert("csrf_token", &chrome.csrf_token);
         fill(&mut context);
         self.tera
             .render(template, &context)
@@ -125,6 +170,7 @@ mod tests {
             AssetUrls {
                 stylesheet: "/assets/style.123.css".into(),
                 highlight: "/assets/highlight.456.css".into(),
+                editor_js: "/assets/editor.789.js".into(),
             },
         )
         .unwrap()
@@ -163,7 +209,7 @@ mod tests {
     #[test]
     fn site_title_is_escaped() {
         let html = pages()
-            .render("error.html", |c| {
+            .render(&Chrome::anonymous(), "error.html", |c| {
                 c.insert(
                     "error",
                     &serde_json::json!({"status": 404, "heading": "Not found", "message": "<b>x</b>"}),

@@ -6,11 +6,15 @@ use posts_api::{Post, PostStatus, SlugLookup, TocItem};
 use serde::Serialize;
 
 use super::AppState;
+use super::auth::MaybeSignedIn;
+use super::chrome::Chrome;
+use super::editor::actor_of;
 use super::errors::PageError;
 use super::view::{TagLink, long_date, path_segment};
 
 #[derive(Serialize)]
 struct PostView {
+    path: String,
     title: String,
     description: String,
     body_html: String,
@@ -61,6 +65,7 @@ fn json_ld(post: &Post, url: &str, site_title: &str) -> String {
 fn view(post: Post, base_url: &str, site_title: &str) -> PostView {
     let canonical_url = format!("{base_url}/posts/{}", path_segment(&post.slug));
     PostView {
+        path: path_segment(&post.slug),
         json_ld: json_ld(&post, &canonical_url, site_title),
         canonical_url,
         cover_image_url: post.cover_image_url,
@@ -81,11 +86,13 @@ fn view(post: Post, base_url: &str, site_title: &str) -> PostView {
 /// `GET /posts/{slug}`: the post, a 301 from a former address, or a 404.
 pub(crate) async fn show(
     state: web::Data<AppState>,
+    chrome: Chrome,
+    signed_in: MaybeSignedIn,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    // No one is signed in yet (accounts arrive with the profiles module), so only published
-    // posts are found here.
-    let post = match state.posts.post_by_slug(&slug, None).await? {
+    // Drafts and scheduled posts are found only for those who may edit them.
+    let actor = signed_in.0.as_ref().map(actor_of);
+    let post = match state.posts.post_by_slug(&slug, actor).await? {
         SlugLookup::Found(post) => post,
         SlugLookup::Moved { slug } => {
             return Ok(HttpResponse::MovedPermanently()
@@ -102,11 +109,17 @@ pub(crate) async fn show(
         slug: path_segment(&l.slug),
         title: l.title,
     };
+    let author = super::view::authors(&state, [post.author_id])
+        .await?
+        .remove(&post.author_id);
+    let may_edit = actor.is_some_and(|a| a.may_edit_any || a.id == post.author_id);
     let post = view(*post, state.pages.base_url(), state.pages.site_title());
-    let html = state.pages.render("post.html", |context| {
+    let html = state.pages.render(&chrome, "post.html", |context| {
         context.insert("post", &post);
+        context.insert("author", &author);
+        context.insert("may_edit", &may_edit);
         context.insert("older", &older.map(link));
         context.insert("newer", &newer.map(link));
     })?;
-    Ok(super::html(html))
+    Ok(chrome.html(html))
 }

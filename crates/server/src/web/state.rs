@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use kernel::DbPool;
 use posts_api::PostsPort;
+use profiles_api::ProfilesPort;
 
 use super::{Assets, Pages};
 
@@ -14,6 +15,8 @@ pub(crate) struct AppState {
     pub(crate) pool: DbPool,
     /// The posts module's port.
     pub(crate) posts: Arc<dyn PostsPort>,
+    /// The profiles module's port.
+    pub(crate) profiles: Arc<dyn ProfilesPort>,
     /// Templates and site-wide page data.
     pub(crate) pages: Arc<Pages>,
     /// Static files.

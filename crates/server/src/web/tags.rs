@@ -5,6 +5,7 @@ use actix_web::{HttpResponse, web};
 use posts_api::{PageRequest, PostFilter};
 
 use super::AppState;
+use super::chrome::Chrome;
 use super::errors::{PageError, page_number};
 use super::home::PER_PAGE;
 use super::view::{PageLinks, PostItem, TagLink, path_segment};
@@ -12,14 +13,16 @@ use super::view::{PageLinks, PostItem, TagLink, path_segment};
 /// `GET /tags/{tag}`.
 pub(crate) async fn first_page(
     state: web::Data<AppState>,
+    chrome: Chrome,
     tag: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    render(&state, &tag, 1).await
+    render(&state, &chrome, &tag, 1).await
 }
 
 /// `GET /tags/{tag}/page/{number}`.
 pub(crate) async fn numbered_page(
     state: web::Data<AppState>,
+    chrome: Chrome,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, PageError> {
     let (tag, number) = path.into_inner();
@@ -27,11 +30,16 @@ pub(crate) async fn numbered_page(
         1 => Ok(HttpResponse::MovedPermanently()
             .insert_header((header::LOCATION, format!("/tags/{}", path_segment(&tag))))
             .finish()),
-        number => render(&state, &tag, number).await,
+        number => render(&state, &chrome, &tag, number).await,
     }
 }
 
-async fn render(state: &AppState, tag: &str, number: u32) -> Result<HttpResponse, PageError> {
+async fn render(
+    state: &AppState,
+    chrome: &Chrome,
+    tag: &str,
+    number: u32,
+) -> Result<HttpResponse, PageError> {
     let page = state
         .posts
         .published_page(
@@ -58,12 +66,12 @@ async fn render(state: &AppState, tag: &str, number: u32) -> Result<HttpResponse
     let tag_link = TagLink::new(name);
     let links = PageLinks::new(&format!("/tags/{}/", tag_link.path), &page, number);
     let total = page.total;
-    let posts = PostItem::list(page);
-    let html = state.pages.render("tag.html", |context| {
+    let posts = PostItem::list(state, page).await?;
+    let html = state.pages.render(chrome, "tag.html", |context| {
         context.insert("tag", &tag_link);
         context.insert("total", &total);
         context.insert("posts", &posts);
         context.insert("page", &links);
     })?;
-    Ok(super::html(html))
+    Ok(chrome.html(html))
 }

@@ -1,9 +1,15 @@
 //! View models: what templates receive, built from the ports' types.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use posts_api::{PostPage, PostSummary};
+use profiles_api::Profile;
 use serde::Serialize;
+
+use super::AppState;
+use super::errors::PageError;
 
 /// Characters escaped in one URL path segment: everything but unreserved ASCII.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -38,6 +44,56 @@ impl TagLink {
     }
 }
 
+/// An author as bylines and cards show them.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct AuthorView {
+    pub(crate) username: String,
+    pub(crate) display_name: String,
+    pub(crate) avatar_url: Option<String>,
+    pub(crate) bio_html: String,
+    pub(crate) website_url: Option<String>,
+    pub(crate) followers: u64,
+}
+
+impl AuthorView {
+    pub(crate) fn new(profile: &Profile) -> Self {
+        Self {
+            username: profile.username.clone(),
+            display_name: if profile.display_name.trim().is_empty() {
+                profile.username.clone()
+            } else {
+                profile.display_name.clone()
+            },
+            avatar_url: profile.avatar_url.clone(),
+            bio_html: profile.bio_html.clone(),
+            website_url: profile.website_url.clone(),
+            followers: profile.followers,
+        }
+    }
+}
+
+/// Authors of `ids`, fetched in one call to the profiles port (no N+1).
+pub(crate) async fn authors(
+    state: &AppState,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, AuthorView>, PageError> {
+    let mut ids: Vec<i64> = ids.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let profiles = state
+        .profiles
+        .by_ids(ids)
+        .await
+        .map_err(|e| PageError::Unavailable(e.to_string()))?;
+    Ok(profiles
+        .iter()
+        .map(|p| (p.id, AuthorView::new(p)))
+        .collect())
+}
+
 /// A post in a list.
 #[derive(Debug, Serialize)]
 pub(crate) struct PostItem {
@@ -49,13 +105,19 @@ pub(crate) struct PostItem {
     published_on: String,
     reading_minutes: u32,
     tags: Vec<TagLink>,
+    /// Absent when the author's account is gone.
+    author: Option<AuthorView>,
 }
 
 impl PostItem {
     /// The list item for a published post (`None` for one without a date).
-    pub(crate) fn from_summary(post: PostSummary) -> Option<Self> {
+    pub(crate) fn from_summary(
+        post: PostSummary,
+        authors: &HashMap<i64, AuthorView>,
+    ) -> Option<Self> {
         let published_at = post.published_at?;
         Some(Self {
+            author: authors.get(&post.author_id).cloned(),
             slug: path_segment(&post.slug),
             title: post.title,
             description: post.description,
@@ -67,12 +129,14 @@ impl PostItem {
         })
     }
 
-    /// Every item of a page.
-    pub(crate) fn list(page: PostPage) -> Vec<Self> {
-        page.posts
+    /// Every item of a page, with authors fetched in one batch.
+    pub(crate) async fn list(state: &AppState, page: PostPage) -> Result<Vec<Self>, PageError> {
+        let authors = authors(state, page.posts.iter().map(|p| p.author_id)).await?;
+        Ok(page
+            .posts
             .into_iter()
-            .filter_map(Self::from_summary)
-            .collect()
+            .filter_map(|post| Self::from_summary(post, &authors))
+            .collect())
     }
 }
 

@@ -1,0 +1,43 @@
+//! Events the profiles module writes to the outbox, in the same transaction as the change.
+
+use serde::{Deserialize, Serialize};
+
+/// A change to a profile that others (caches, search, feeds) may react to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ProfileEvent {
+    /// Something shown about the profile changed (display name, bio, avatar or website).
+    ProfileUpdated {
+        /// The profile.
+        id: i64,
+        /// Its username.
+        username: String,
+        /// Its display name now.
+        display_name: String,
+    },
+    /// The account was deleted for good.
+    ProfileDeleted {
+        /// The profile that was.
+        id: i64,
+        /// Its username at the time.
+        username: String,
+    },
+}
+
+impl ProfileEvent {
+    /// The outbox event type, e.g. `ProfileUpdated`.
+    pub fn event_type(&self) -> &'static str {
+        match self {
+            ProfileEvent::ProfileUpdated { .. } => "ProfileUpdated",
+            ProfileEvent::ProfileDeleted { .. } => "ProfileDeleted",
+        }
+    }
+
+    /// The profile concerned.
+    pub fn profile_id(&self) -> i64 {
+        match self {
+            ProfileEvent::ProfileUpdated { id, .. } | ProfileEvent::ProfileDeleted { id, .. } => {
+                *id
+            }
+        }
+    }
+}

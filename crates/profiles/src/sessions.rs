@@ -1,0 +1,109 @@
+//! Signed-in sessions: opened by a sign-in, checked on every request, extended when used
+//! past half their life, ended by signing out, a password change or a suspension.
+
+use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
+use diesel::prelude::*;
+use kernel::DbConnection;
+use kernel::db::write_transaction;
+use profiles_api::{Session, Viewer};
+
+use crate::error::{StoreError, StoreResult};
+use crate::rows::UserRow;
+use crate::schema::{sessions, users};
+use crate::tokens;
+
+/// How long a session lasts without use.
+pub(crate) const LIFETIME: TimeDelta = TimeDelta::days(30);
+
+/// Opens a new session for `user` (call inside a write transaction). Also forgets the
+/// user's expired sessions, so the table does not keep them forever.
+pub(crate) fn open(conn: &mut DbConnection, now: DateTime<Utc>, user: &UserRow) -> StoreResult<Session> {
+    diesel::delete(
+        sessions::table
+            .filter(sessions::user_id.eq(user.id))
+            .filter(sessions::expires_at.le(now.naive_utc())),
+    )
+    .execute(conn)?;
+    let token = tokens::generate()?;
+    let expires_at = now + LIFETIME;
+    diesel::insert_into(sessions::table)
+        .values((
+            sessions::token_hash.eq(&token.hash),
+            sessions::user_id.eq(user.id),
+            sessions::created_at.eq(now.naive_utc()),
+            sessions::expires_at.eq(expires_at.naive_utc()),
+        ))
+        .execute(conn)?;
+    Ok(Session {
+        token: token.plain,
+        viewer: user.viewer(),
+        expires_at,
+    })
+}
+
+/// Who holds session `token`, extending the session when it is past half its life.
+pub(crate) fn authenticate(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    token: &str,
+) -> StoreResult<Option<Viewer>> {
+    if !tokens::well_formed(token) {
+        return Ok(None);
+    }
+    let hash = tokens::hash(token);
+    let found: Option<(i64, NaiveDateTime, UserRow)> = sessions::table
+        .inner_join(users::table)
+        .filter(sessions::token_hash.eq(&hash))
+        .select((sessions::id, sessions::expires_at, UserRow::as_select()))
+        .first(conn)
+        .optional()?;
+    let Some((id, expires_at, user)) = found else {
+        return Ok(None);
+    };
+    let expires_at = expires_at.and_utc();
+    if expires_at <= now {
+        write_transaction::<_, StoreError, _>(conn, |conn| {
+            diesel::delete(sessions::table.find(id)).execute(conn)?;
+            Ok(())
+        })?;
+        return Ok(None);
+    }
+    if user.suspended() {
+        return Ok(None);
+    }
+    if expires_at - now < LIFETIME / 2 {
+        write_transaction::<_, StoreError, _>(conn, |conn| {
+            diesel::update(sessions::table.find(id))
+                .set(sessions::expires_at.eq((now + LIFETIME).naive_utc()))
+                .execute(conn)?;
+            Ok(())
+        })?;
+    }
+    Ok(Some(user.viewer()))
+}
+
+/// Ends session `token` (unknown tokens are ignored).
+pub(crate) fn close(conn: &mut DbConnection, token: &str) -> StoreResult<()> {
+    if tokens::well_formed(token) {
+        diesel::delete(sessions::table.filter(sessions::token_hash.eq(tokens::hash(token))))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Ends every session of `user_id` except `keep` (a plain token; may be empty).
+pub(crate) fn close_all_but(conn: &mut DbConnection, user_id: i64, keep: &str) -> StoreResult<()> {
+    diesel::delete(
+        sessions::table
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::token_hash.ne(tokens::hash(keep))),
+    )
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Ends every session of `user_id`.
+pub(crate) fn close_all(conn: &mut DbConnection, user_id: i64) -> StoreResult<()> {
+    diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)?;
+    Ok(())
+}

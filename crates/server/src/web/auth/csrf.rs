@@ -1,0 +1,158 @@
+//! CSRF protection for every state-changing form.
+//!
+//! Signed in, a form's token is derived from the session token (SHA-256 of a fixed label
+//! and the token): a page from another site can neither read the HttpOnly session cookie
+//! nor compute the token, so it cannot post a valid form. Before sign-in (the sign-up and
+//! sign-in forms) a random token lives in the `quire_csrf` cookie and must come back in the
+//! form (double submit). Either way the comparison takes constant time.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::cookie::Cookie;
+use actix_web::dev::Payload;
+use actix_web::http::StatusCode;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError, web};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+
+use super::Session;
+use super::cookies::{CSRF_COOKIE, csrf_cookie};
+use crate::web::errors::ErrorMessage;
+
+/// The token to embed in this page's forms (as `<input type="hidden" name="csrf_token">`).
+#[derive(Debug, Clone)]
+pub(crate) struct CsrfToken(pub(crate) String);
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn derived_from_session(session_token: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(b"quire-csrf\0");
+    hasher.update(session_token.as_bytes());
+    hex(&hasher.finalize())
+}
+
+/// What a form from this browser must carry, if anything can be expected yet.
+fn expected(request: &HttpRequest) -> Option<String> {
+    if let Some(session) = request.extensions().get::<Session>() {
+        return Some(derived_from_session(&session.token));
+    }
+    request
+        .cookie(CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|v| v.len() == 64)
+}
+
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+impl CsrfToken {
+    /// The token this browser's forms must carry, when it already has one.
+    pub(crate) fn existing(request: &HttpRequest) -> Option<Self> {
+        expected(request).map(CsrfToken)
+    }
+
+    /// A fresh anonymous token and the cookie that carries it.
+    pub(crate) fn issue(secure: bool) -> (Self, Option<Cookie<'static>>) {
+        let mut bytes = [0u8; 32];
+        if getrandom::fill(&mut bytes).is_err() {
+            // No randomness: hand out no usable token; the form will be refused, not forged.
+            return (CsrfToken(String::new()), None);
+        }
+        let token = hex(&bytes);
+        (CsrfToken(token.clone()), Some(csrf_cookie(token, secure)))
+    }
+}
+
+/// A form whose CSRF token checked out; `T` holds the other fields.
+#[derive(Debug)]
+pub(crate) struct VerifiedForm<T>(pub(crate) T);
+
+#[derive(Deserialize)]
+struct Envelope<T> {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(flatten)]
+    fields: T,
+}
+
+/// Why a form was refused before its handler ran.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum FormRejected {
+    /// Missing or wrong CSRF token.
+    #[error("the form's security token is missing or wrong")]
+    Csrf,
+    /// The body is not a form of the expected shape.
+    #[error("the form could not be read: {0}")]
+    Malformed(String),
+}
+
+impl ResponseError for FormRejected {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            FormRejected::Csrf => StatusCode::FORBIDDEN,
+            FormRejected::Malformed(_) => StatusCode::BAD_REQUEST,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let message = match self {
+            FormRejected::Csrf => {
+                "This form has expired or did not come from this site. Go back, reload the page and send it again."
+            }
+            FormRejected::Malformed(_) => {
+                "The form was incomplete or damaged. Go back, reload the page and send it again."
+            }
+        };
+        let mut response = HttpResponse::build(self.status_code()).finish();
+        response.extensions_mut().insert(ErrorMessage(message));
+        response
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for VerifiedForm<T> {
+    type Error = FormRejected;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let expected = expected(request);
+        let form = web::Form::<Envelope<T>>::from_request(request, payload);
+        Box::pin(async move {
+            let envelope = form
+                .await
+                .map_err(|e| FormRejected::Malformed(e.to_string()))?
+                .into_inner();
+            match expected {
+                Some(expected) if constant_time_eq(&envelope.csrf_token, &expected) => {
+                    Ok(VerifiedForm(envelope.fields))
+                }
+                _ => Err(FormRejected::Csrf),
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_follow_the_session_and_compare_exactly() {
+        let a = derived_from_session("session-a");
+        assert_eq!(a.len(), 64);
+        assert_eq!(a, derived_from_session("session-a"));
+        assert_ne!(a, derived_from_session("session-b"));
+        assert!(constant_time_eq(&a, &a.clone()));
+        assert!(!constant_time_eq(&a, &a[..63]));
+        assert!(!constant_time_eq(&a, &derived_from_session("session-b")));
+    }
+}

@@ -1,0 +1,83 @@
+//! `/authors/{username}`: an author's profile and their published posts, paginated.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, web};
+use posts_api::{PageRequest, PostFilter};
+
+use super::AppState;
+use super::chrome::Chrome;
+use super::errors::{PageError, page_number};
+use super::home::PER_PAGE;
+use super::view::{AuthorView, PageLinks, PostItem, path_segment};
+
+/// `GET /authors/{username}`.
+pub(crate) async fn first_page(
+    state: web::Data<AppState>,
+    chrome: Chrome,
+    username: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    render(&state, &chrome, &username, 1).await
+}
+
+/// `GET /authors/{username}/page/{number}`.
+pub(crate) async fn numbered_page(
+    state: web::Data<AppState>,
+    chrome: Chrome,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, PageError> {
+    let (username, number) = path.into_inner();
+    match page_number(&number)? {
+        1 => Ok(HttpResponse::MovedPermanently()
+            .insert_header((
+                header::LOCATION,
+                format!("/authors/{}", path_segment(&username)),
+            ))
+            .finish()),
+        number => render(&state, &chrome, &username, number).await,
+    }
+}
+
+async fn render(
+    state: &AppState,
+    chrome: &Chrome,
+    username: &str,
+    number: u32,
+) -> Result<HttpResponse, PageError> {
+    let profile = state
+        .profiles
+        .by_username(username)
+        .await
+        .map_err(|e| PageError::Unavailable(e.to_string()))?
+        .ok_or(PageError::NotFound)?;
+    let page = state
+        .posts
+        .published_page(
+            PostFilter {
+                author_id: Some(profile.id),
+                ..PostFilter::default()
+            },
+            PageRequest {
+                page: number,
+                per_page: PER_PAGE,
+            },
+        )
+        .await?;
+    if number > 1 && page.posts.is_empty() {
+        return Err(PageError::NotFound);
+    }
+    let author = AuthorView::new(&profile);
+    let links = PageLinks::new(
+        &format!("/authors/{}/", path_segment(&profile.username)),
+        &page,
+        number,
+    );
+    let total = page.total;
+    let posts = PostItem::list(state, page).await?;
+    let html = state.pages.render(chrome, "author.html", |context| {
+        context.insert("author", &author);
+        context.insert("total", &total);
+        context.insert("posts", &posts);
+        context.insert("page", &links);
+    })?;
+    Ok(chrome.html(html))
+}

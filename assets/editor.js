@@ -2,8 +2,8 @@
 // (POST /api/preview) a moment after typing stops. The Preview button works without it.
 (function () {
   "use strict";
-  var body = document.getElementById("body");
-  var preview = document.getElementById("preview");
+  var body = document.getElementById("editor.body");
+  var preview = document.getElementById("editor.preview");
   if (!body || !preview || !window.fetch) {
     return;
   }

@@ -13,8 +13,8 @@ async fn home_shows_an_honest_empty_state(backend: Backend) {
     assert!(body.starts_with("<!DOCTYPE html>"), "{body}");
     assert!(body.contains("<title>Test Notes</title>"), "{body}");
     assert!(body.contains("No posts yet"), "{body}");
-    assert!(body.contains(r#"<main id="main""#), "{body}");
-    assert!(body.contains(r##"href="#main""##), "skip link: {body}");
+    assert!(body.contains(r#"<main id="site.main""#), "{body}");
+    assert!(body.contains(r##"href="#site.main""##), "skip link: {body}");
     assert_eq!(headers["x-content-type-options"], "nosniff");
     app.stop().await;
 }

@@ -43,7 +43,7 @@ async fn a_post_page_shows_the_post(backend: Backend) {
     assert_eq!(status, 200);
     assert_eq!(headers["content-type"], "text/html; charset=utf-8");
     assert!(
-        page.contains("<h1 id=\"post-title\">The Main Post</h1>"),
+        page.contains("<h1 id=\"site.post-title\">The Main Post</h1>"),
         "{page}"
     );
     assert!(page.contains("<strong>bold</strong>"));

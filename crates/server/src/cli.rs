@@ -35,6 +35,24 @@ pub enum Command {
         #[arg(long)]
         status: bool,
     },
+    /// Fill the site with an author and generated posts (to try Quire, or to measure it).
+    Demo {
+        /// Where the database is.
+        #[command(flatten)]
+        config: ConfigArgs,
+        /// How many posts to publish.
+        #[arg(long, default_value_t = 20)]
+        posts: u64,
+        /// About how many words each post has.
+        #[arg(long, default_value_t = 800)]
+        words: usize,
+        /// The author's username (created as an author if it does not exist).
+        #[arg(long, default_value = "demo")]
+        username: String,
+        /// The author's password when the account is created.
+        #[arg(long, env = "QUIRE_DEMO_PASSWORD", default_value = "demo password 123")]
+        password: String,
+    },
 }
 
 impl Cli {

@@ -170,7 +170,8 @@ pub struct DemoPost {
 pub fn post(n: u64, words: usize) -> DemoPost {
     let mut seq = Sequence(0x9E37_79B9_7F4A_7C15 ^ (n + 1).wrapping_mul(0xBF58_476D_1CE4_E5B9));
     let title = format!("{} ({n})", seq.pick(TOPICS));
-    let description = sentence(&mut seq);
+    // Descriptions are plain text: no Markdown emphasis.
+    let description = sentence(&mut seq).replace('*', "");
     let mut body = String::new();
     body.push_str(&paragraph(&mut seq));
     body.push_str("\n\n<!-- more -->\n\n");
@@ -230,5 +231,6 @@ mod tests {
         assert!(a.body.contains("```rust") && a.body.contains("| Day |"));
         assert!(!a.tags.is_empty());
         assert!(a.title.ends_with("(1)"));
+        assert!(!a.description.contains('*'));
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod demo_content;
 pub mod modules;
 pub mod scheduler;

@@ -12,6 +12,51 @@ fn main() -> ExitCode {
     match Cli::parse().into_command() {
         Command::Serve(args) => serve(args),
         Command::Migrate { config, status } => migrate(config, status),
+        Command::Demo {
+            config,
+            posts,
+            words,
+            username,
+            password,
+        } => demo(
+            config,
+            server::demo::DemoRequest {
+                username,
+                password,
+                posts,
+                words,
+            },
+        ),
+    }
+}
+
+fn demo(args: ConfigArgs, request: server::demo::DemoRequest) -> ExitCode {
+    let config = match load(args) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            tracing::error!("cannot start the runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(server::demo::run(&config, &request)) {
+        Ok(slugs) => {
+            tracing::info!(
+                "published {} posts by {} in {}; the first is /posts/{}",
+                slugs.len(),
+                request.username,
+                config.database_url,
+                slugs.first().map_or("", String::as_str)
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            tracing::error!("{error}");
+            ExitCode::FAILURE
+        }
     }
 }
 

@@ -231,7 +231,125 @@ async fn repeated_wrong_passwords_are_rate_limited(backend: Backend) {
     app.stop().await;
 }
 
+async fn settings_edit_profile_email_and_password(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut here = Browser::new(&app.address);
+    here.sign_up("carol", PASSWORD).await;
+    let mut elsewhere = Browser::new(&app.address);
+    let signed_in = elsewhere
+        .submit(
+            "/login",
+            "/login",
+            &[("login", "carol"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(signed_in.status, 303);
+
+    let saved = here
+        .submit(
+            "/settings",
+            "/settings/profile",
+            &[
+                ("display_name", "Carol Writes"),
+                (
+                    "bio_markdown",
+                    "I write *slowly*. <script>alert(1)</script>",
+                ),
+                ("avatar_url", ""),
+                ("website_url", "https://carol.example"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let author = Browser::new(&app.address).get("/authors/carol").await;
+    assert!(author.body.contains("<h1>Carol Writes</h1>"));
+    assert!(author.body.contains("<em>slowly</em>"));
+    assert!(!author.body.contains("<script>alert"), "bios are sanitized");
+
+    let bad_url = here
+        .submit(
+            "/settings",
+            "/settings/profile",
+            &[
+                ("display_name", "C"),
+                ("website_url", "javascript:alert(1)"),
+            ],
+        )
+        .await;
+    assert_eq!(bad_url.status, 422);
+    assert!(
+        bad_url.body.contains("javascript:alert(1)"),
+        "what was typed is shown again (escaped)"
+    );
+
+    let wrong = here
+        .submit(
+            "/settings",
+            "/settings/email",
+            &[
+                ("email", "new@example.org"),
+                ("password", "not my password"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, 422);
+    assert!(
+        wrong.body.contains("not your current password"),
+        "{}",
+        wrong.body
+    );
+    let changed = here
+        .submit(
+            "/settings",
+            "/settings/email",
+            &[("email", "new@example.org"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(changed.status, 303, "{}", changed.body);
+    let by_email = Browser::new(&app.address)
+        .submit(
+            "/login",
+            "/login",
+            &[("login", "new@example.org"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(by_email.status, 303, "sign in with the new email");
+
+    let new_password = "an even better passphrase";
+    let short = here
+        .submit(
+            "/settings",
+            "/settings/password",
+            &[("current_password", PASSWORD), ("new_password", "short")],
+        )
+        .await;
+    assert_eq!(short.status, 422);
+    let changed = here
+        .submit(
+            "/settings",
+            "/settings/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", new_password),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status, 303, "{}", changed.body);
+    let after = here.get(&changed.headers["location"]).await;
+    assert_eq!(after.status, 200, "this session goes on");
+    assert!(
+        after
+            .body
+            .contains("Every other session has been signed out")
+    );
+    let other = elsewhere.get("/settings").await;
+    assert_eq!(other.status, 303, "the other session ended");
+    assert_eq!(other.headers["location"], "/login?next=%2Fsettings");
+    app.stop().await;
+}
+
 on_both_backends!(
+    settings_edit_profile_email_and_password,
     sign_up_sign_in_sign_out,
     forms_without_their_token_are_refused,
     sign_up_and_sign_in_errors_keep_what_was_typed,

@@ -17,6 +17,7 @@ mod machines;
 mod middleware;
 mod pages;
 mod post;
+mod settings;
 mod state;
 mod tags;
 mod view;
@@ -52,6 +53,13 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(editor::restore),
         )
         .route("/dashboard", read().to(dashboard::show))
+        .route("/settings", read().to(settings::show))
+        .route("/settings/profile", web::post().to(settings::save_profile))
+        .route("/settings/email", web::post().to(settings::change_email))
+        .route(
+            "/settings/password",
+            web::post().to(settings::change_password),
+        )
         .route("/api/preview", web::post().to(editor::preview_api))
         .route("/tags/{tag}", read().to(tags::first_page))
         .route("/tags/{tag}/page/{number}", read().to(tags::numbered_page))

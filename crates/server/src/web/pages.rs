@@ -48,6 +48,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../../templates/dashboard.html"),
     ),
     (
+        "settings.html",
+        include_str!("../../../../templates/settings.html"),
+    ),
+    (
         "signup.html",
         include_str!("../../../../templates/signup.html"),
     ),

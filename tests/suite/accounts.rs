@@ -348,7 +348,75 @@ async fn settings_edit_profile_email_and_password(backend: Backend) {
     app.stop().await;
 }
 
+async fn readers_follow_authors_and_get_their_feed(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut admin = Browser::new(&app.address);
+    admin.sign_up("chiefeditor", PASSWORD).await;
+    admin
+        .submit(
+            "/write",
+            "/write",
+            &[
+                ("title", "Followed post"),
+                ("body", "x"),
+                ("action", "publish"),
+            ],
+        )
+        .await;
+    let mut reader = Browser::new(&app.address);
+    reader.sign_up("follower", PASSWORD).await;
+
+    let empty = reader.get("/following").await;
+    assert!(empty.body.contains("You follow 0 authors"));
+    assert!(!empty.body.contains("Followed post"));
+
+    let page = reader.get("/authors/chiefeditor").await;
+    assert!(page.body.contains("0 followers"));
+    let followed = reader
+        .post(
+            "/authors/chiefeditor/follow",
+            &[("csrf_token", &page.csrf_token())],
+        )
+        .await;
+    assert_eq!(followed.status, 303);
+    let page = reader.get("/authors/chiefeditor").await;
+    assert!(page.body.contains("1 follower "), "{}", page.body);
+    assert!(page.body.contains(">Unfollow<"));
+    let feed = reader.get("/following").await;
+    assert!(feed.body.contains("Followed post"));
+
+    // Nobody follows themselves; anonymous readers are asked to sign in.
+    let own = admin.get("/authors/chiefeditor").await;
+    assert!(!own.body.contains(">Follow<"));
+    let refused = admin
+        .post(
+            "/authors/chiefeditor/follow",
+            &[("csrf_token", &own.csrf_token())],
+        )
+        .await;
+    assert_eq!(refused.status, 403);
+    let anonymous = Browser::new(&app.address).get("/following").await;
+    assert_eq!(anonymous.status, 303);
+
+    let page = reader.get("/authors/chiefeditor").await;
+    reader
+        .post(
+            "/authors/chiefeditor/unfollow",
+            &[("csrf_token", &page.csrf_token())],
+        )
+        .await;
+    assert!(
+        reader
+            .get("/authors/chiefeditor")
+            .await
+            .body
+            .contains("0 followers")
+    );
+    app.stop().await;
+}
+
 on_both_backends!(
+    readers_follow_authors_and_get_their_feed,
     settings_edit_profile_email_and_password,
     sign_up_sign_in_sign_out,
     forms_without_their_token_are_refused,

@@ -62,6 +62,9 @@ fn published_matching(filter: &PostFilter) -> BoxedPosts {
     if let Some(author_id) = filter.author_id {
         query = query.filter(posts::author_id.eq(author_id));
     }
+    if let Some(author_ids) = &filter.author_ids {
+        query = query.filter(posts::author_id.eq_any(author_ids.clone()));
+    }
     if let Some(user_id) = filter.favorited_by {
         query = query.filter(
             posts::id.eq_any(

@@ -226,6 +226,9 @@ pub struct PostFilter {
     pub tag: Option<String>,
     /// Only posts by this author.
     pub author_id: Option<i64>,
+    /// Only posts by one of these authors (an empty list matches nothing): a reader's
+    /// personal feed of the authors they follow.
+    pub author_ids: Option<Vec<i64>>,
     /// Only posts this reader marked favorite.
     pub favorited_by: Option<i64>,
 }

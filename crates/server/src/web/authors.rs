@@ -4,7 +4,10 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use posts_api::{PageRequest, PostFilter};
 
+use profiles_api::Viewer;
+
 use super::AppState;
+use super::auth::MaybeSignedIn;
 use super::chrome::Chrome;
 use super::errors::{PageError, page_number};
 use super::home::PER_PAGE;
@@ -14,17 +17,21 @@ use super::view::{AuthorView, PageLinks, PostItem, path_segment};
 pub(crate) async fn first_page(
     state: web::Data<AppState>,
     chrome: Chrome,
+    signed_in: MaybeSignedIn,
     username: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    render(&state, &chrome, &username, 1).await
+    let viewer = signed_in.0.as_ref().map(|s| &s.viewer);
+    render(&state, &chrome, viewer, &username, 1).await
 }
 
 /// `GET /authors/{username}/page/{number}`.
 pub(crate) async fn numbered_page(
     state: web::Data<AppState>,
     chrome: Chrome,
+    signed_in: MaybeSignedIn,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, PageError> {
+    let viewer = signed_in.0.as_ref().map(|s| &s.viewer);
     let (username, number) = path.into_inner();
     match page_number(&number)? {
         1 => Ok(HttpResponse::MovedPermanently()
@@ -33,13 +40,14 @@ pub(crate) async fn numbered_page(
                 format!("/authors/{}", path_segment(&username)),
             ))
             .finish()),
-        number => render(&state, &chrome, &username, number).await,
+        number => render(&state, &chrome, viewer, &username, number).await,
     }
 }
 
 async fn render(
     state: &AppState,
     chrome: &Chrome,
+    viewer: Option<&Viewer>,
     username: &str,
     number: u32,
 ) -> Result<HttpResponse, PageError> {
@@ -65,6 +73,22 @@ async fn render(
     if number > 1 && page.posts.is_empty() {
         return Err(PageError::NotFound);
     }
+    // The follow button: absent on one's own page and for anonymous readers.
+    let follow = match viewer {
+        Some(viewer) if viewer.id != profile.id => {
+            let followed = state
+                .profiles
+                .is_following(viewer.id, vec![profile.id])
+                .await
+                .map_err(|e| PageError::Unavailable(e.to_string()))?;
+            Some(if followed.contains(&profile.id) {
+                "unfollow"
+            } else {
+                "follow"
+            })
+        }
+        _ => None,
+    };
     let author = AuthorView::new(&profile);
     let links = PageLinks::new(
         &format!("/authors/{}/", path_segment(&profile.username)),
@@ -75,6 +99,7 @@ async fn render(
     let posts = PostItem::list(state, page).await?;
     let html = state.pages.render(chrome, "author.html", |context| {
         context.insert("author", &author);
+        context.insert("follow", &follow);
         context.insert("total", &total);
         context.insert("posts", &posts);
         context.insert("page", &links);

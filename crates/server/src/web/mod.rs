@@ -11,6 +11,7 @@ mod dashboard;
 mod editor;
 mod errors;
 mod feeds;
+mod follows;
 mod health;
 mod home;
 mod machines;
@@ -73,6 +74,15 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
             "/authors/{username}/feed.{format}",
             read().to(feeds::author),
         )
+        .route(
+            "/authors/{username}/follow",
+            web::post().to(follows::follow),
+        )
+        .route(
+            "/authors/{username}/unfollow",
+            web::post().to(follows::unfollow),
+        )
+        .route("/following", read().to(follows::feed))
         .route("/signup", read().to(accounts::signup_page))
         .route("/signup", web::post().to(accounts::signup))
         .route("/login", read().to(accounts::login_page))

@@ -52,6 +52,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../../templates/settings.html"),
     ),
     (
+        "following.html",
+        include_str!("../../../../templates/following.html"),
+    ),
+    (
         "signup.html",
         include_str!("../../../../templates/signup.html"),
     ),

@@ -150,6 +150,18 @@ pub(crate) struct PageLinks {
 }
 
 impl PageLinks {
+    /// For lists paginated by `?page=n` rather than `/page/n` (pages that are not crawled).
+    pub(crate) fn use_query_pages(&mut self) {
+        for url in [&mut self.previous_url, &mut self.next_url]
+            .into_iter()
+            .flatten()
+        {
+            if let Some((base, n)) = url.rsplit_once("/page/") {
+                *url = format!("{base}?page={n}");
+            }
+        }
+    }
+
     pub(crate) fn new(base: &str, page: &PostPage, number: u32) -> Self {
         let url = |n: u32| {
             if n <= 1 {

@@ -62,6 +62,8 @@ impl Browser {
         Self {
             address: address.to_owned(),
             client: awc::Client::builder()
+                // Drop idle connections before the server's 5 s keep-alive closes them.
+                .connector(awc::Connector::new().conn_keep_alive(std::time::Duration::from_secs(2)))
                 .disable_redirects()
                 .timeout(std::time::Duration::from_secs(30))
                 .finish(),

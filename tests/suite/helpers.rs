@@ -139,6 +139,8 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
         db,
         clock,
         client: awc::Client::builder()
+            // Drop idle connections before the server's 5 s keep-alive closes them.
+            .connector(awc::Connector::new().conn_keep_alive(std::time::Duration::from_secs(2)))
             .disable_redirects()
             .timeout(std::time::Duration::from_secs(30))
             .finish(),

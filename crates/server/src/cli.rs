@@ -35,6 +35,12 @@ pub enum Command {
         #[arg(long)]
         status: bool,
     },
+    /// Administration tasks.
+    Admin {
+        /// What to do.
+        #[command(subcommand)]
+        task: AdminTask,
+    },
     /// Fill the site with an author and generated posts (to try Quire, or to measure it).
     Demo {
         /// Where the database is.
@@ -52,6 +58,27 @@ pub enum Command {
         /// The author's password when the account is created.
         #[arg(long, env = "QUIRE_DEMO_PASSWORD", default_value = "demo password 123")]
         password: String,
+    },
+}
+
+/// `quire admin …` tasks.
+#[derive(Debug, Subcommand)]
+pub enum AdminTask {
+    /// Create an account with a chosen role (e.g. the first admin of a closed site).
+    /// The password is read from standard input (one line), never from the command line.
+    CreateUser {
+        /// Where the database is.
+        #[command(flatten)]
+        config: ConfigArgs,
+        /// Username.
+        #[arg(long)]
+        username: String,
+        /// Email address.
+        #[arg(long)]
+        email: String,
+        /// Role: admin, editor, author or reader.
+        #[arg(long, default_value = "author")]
+        role: String,
     },
 }
 

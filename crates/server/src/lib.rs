@@ -4,6 +4,7 @@
 //! web server) on a listener, so `main` and the tests start exactly the same thing.
 //! [`config`] resolves flags, environment and `quire.toml`; [`cli`] is the `quire` command line.
 
+pub mod admin_cli;
 pub mod cli;
 pub mod config;
 pub mod demo;

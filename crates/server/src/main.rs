@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use server::cli::{Cli, Command};
+use server::cli::{AdminTask, Cli, Command};
 use server::config::{Config, ConfigArgs};
 use server::{Application, startup, telemetry};
 
@@ -12,6 +12,15 @@ fn main() -> ExitCode {
     match Cli::parse().into_command() {
         Command::Serve(args) => serve(args),
         Command::Migrate { config, status } => migrate(config, status),
+        Command::Admin {
+            task:
+                AdminTask::CreateUser {
+                    config,
+                    username,
+                    email,
+                    role,
+                },
+        } => create_user(config, username, email, &role),
         Command::Demo {
             config,
             posts,
@@ -27,6 +36,48 @@ fn main() -> ExitCode {
                 words,
             },
         ),
+    }
+}
+
+fn create_user(args: ConfigArgs, username: String, email: String, role: &str) -> ExitCode {
+    let Some(role) = profiles_api::Role::parse(role) else {
+        tracing::error!("unknown role `{role}`: use admin, editor, author or reader");
+        return ExitCode::from(2);
+    };
+    let config = match load(args) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    let mut password = String::new();
+    if let Err(error) = std::io::stdin().read_line(&mut password) {
+        tracing::error!("cannot read the password from standard input: {error}");
+        return ExitCode::from(2);
+    }
+    let password = password.trim_end_matches(['\r', '\n']).to_owned();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            tracing::error!("cannot start the runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let account = profiles_api::NewAccount {
+        username,
+        email,
+        password,
+    };
+    match runtime.block_on(server::admin_cli::create_user(&config, account, role)) {
+        Ok(name) => {
+            tracing::info!("created {name} as {}", role.as_str());
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            tracing::error!("{error}");
+            ExitCode::from(2)
+        }
     }
 }
 

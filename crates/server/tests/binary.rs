@@ -168,3 +168,36 @@ fn help_describes_the_commands() {
         assert!(help.contains(word), "{help}");
     }
 }
+
+#[test]
+fn admin_creates_a_user_with_a_role_and_a_password_from_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let create = |username: &str, password: &str| {
+        let mut child = quire(dir.path())
+            .args(["admin", "create-user", "--username", username])
+            .args([
+                "--email",
+                &format!("{username}@example.org"),
+                "--role",
+                "admin",
+            ])
+            .stdin(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+        let output = child.wait_with_output().unwrap();
+        (
+            output.status,
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (status, log) = create("boss", "a long enough password");
+    assert!(status.success(), "{log}");
+    assert!(log.contains("created boss as admin"), "{log}");
+    let (status, log) = create("boss2", "short");
+    assert_eq!(status.code(), Some(2));
+    assert!(log.contains("password"), "{log}");
+    let (status, log) = create("boss", "a long enough password");
+    assert_eq!(status.code(), Some(2), "{log}");
+}

@@ -102,6 +102,16 @@ impl TestApp {
         }
     }
 
+    /// The id of the account `username`.
+    pub async fn profiles_by_username(&self, username: &str) -> i64 {
+        self.profiles()
+            .by_username(username)
+            .await
+            .expect("profiles answer")
+            .expect("account exists")
+            .id
+    }
+
     pub async fn stop(self) {
         self.handle.stop(true).await;
     }

@@ -13,6 +13,7 @@
 )]
 
 mod accounts;
+mod admin;
 mod architecture;
 mod browser;
 mod health;

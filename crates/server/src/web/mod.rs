@@ -1,6 +1,7 @@
 //! The web layer: routes, pages, static assets and the middleware around them.
 
 mod accounts;
+mod admin;
 mod archive;
 mod assets;
 mod auth;
@@ -54,6 +55,16 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(editor::restore),
         )
         .route("/dashboard", read().to(dashboard::show))
+        .route("/admin", read().to(admin::overview))
+        .route("/admin/users", read().to(admin::users))
+        .route("/admin/users/{id}/role", web::post().to(admin::set_role))
+        .route("/admin/users/{id}/suspend", web::post().to(admin::suspend))
+        .route(
+            "/admin/users/{id}/unsuspend",
+            web::post().to(admin::unsuspend),
+        )
+        .route("/admin/users/{id}/delete", read().to(admin::delete_page))
+        .route("/admin/users/{id}/delete", web::post().to(admin::delete))
         .route("/settings", read().to(settings::show))
         .route("/settings/profile", web::post().to(settings::save_profile))
         .route("/settings/email", web::post().to(settings::change_email))

@@ -85,6 +85,18 @@ const TEMPLATES: &[(&str, &str)] = &[
         "error.html",
         include_str!("../../../../templates/error.html"),
     ),
+    (
+        "admin/overview.html",
+        include_str!("../../../../templates/admin/overview.html"),
+    ),
+    (
+        "admin/users.html",
+        include_str!("../../../../templates/admin/users.html"),
+    ),
+    (
+        "admin/delete_user.html",
+        include_str!("../../../../templates/admin/delete_user.html"),
+    ),
 ];
 
 /// Site-wide values every page shows.

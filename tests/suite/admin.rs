@@ -14,6 +14,8 @@ fn admin_routes(id: i64) -> Vec<(&'static str, String)> {
         ("GET", "/admin".to_owned()),
         ("GET", "/admin/users".to_owned()),
         ("GET", "/admin/users?q=a&page=1".to_owned()),
+        ("GET", "/admin/settings".to_owned()),
+        ("POST", "/admin/settings".to_owned()),
         ("POST", format!("/admin/users/{id}/role")),
         ("POST", format!("/admin/users/{id}/suspend")),
         ("POST", format!("/admin/users/{id}/unsuspend")),
@@ -162,7 +164,90 @@ async fn admins_change_roles_suspend_and_delete(backend: Backend) {
     app.stop().await;
 }
 
+/// The settings form's fields.
+fn settings_form(title: &str, url: &str, open: bool, role: &str) -> Vec<(&'static str, String)> {
+    let mut fields = vec![
+        ("title", title.to_owned()),
+        ("description", "Notes & essays".to_owned()),
+        ("base_url", url.to_owned()),
+        ("default_role", role.to_owned()),
+        ("moderation", "first-time".to_owned()),
+    ];
+    if open {
+        fields.push(("open_signup", "on".to_owned()));
+    }
+    fields
+}
+
+async fn save_settings(
+    admin: &mut Browser,
+    fields: &[(&'static str, String)],
+) -> crate::browser::Page {
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    admin
+        .submit("/admin/settings", "/admin/settings", &fields)
+        .await
+}
+
+async fn site_settings_change_the_site(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut admin = Browser::new(&app.address);
+    admin.sign_up("theadmin", PASSWORD).await;
+
+    let refused = save_settings(
+        &mut admin,
+        &settings_form("New title", "not a url", true, "author"),
+    )
+    .await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("must start with http"));
+    assert!(
+        refused.body.contains(r#"value="New title""#),
+        "typed values kept"
+    );
+
+    let saved = save_settings(
+        &mut admin,
+        &settings_form("Field Notes", &app.address, true, "author"),
+    )
+    .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let home = Browser::new(&app.address).get("/").await;
+    assert!(home.body.contains("<title>Field Notes</title>"));
+    assert!(
+        home.body
+            .contains(r#"<meta name="description" content="Notes &amp; essays">"#)
+    );
+
+    // New accounts now start as authors.
+    let mut newcomer = Browser::new(&app.address);
+    newcomer.sign_up("newcomer", PASSWORD).await;
+    assert_eq!(newcomer.get("/write").await.status, 200);
+
+    // Closed sign-up refuses new accounts with a clear message.
+    save_settings(
+        &mut admin,
+        &settings_form("Field Notes", &app.address, false, "reader"),
+    )
+    .await;
+    let refused = Browser::new(&app.address)
+        .submit(
+            "/signup",
+            "/signup",
+            &[
+                ("username", "latecomer"),
+                ("email", "l@example.org"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 403);
+    assert!(refused.body.contains("Sign-up is closed"));
+    app.stop().await;
+}
+
 on_both_backends!(
     only_admins_reach_the_admin_area,
-    admins_change_roles_suspend_and_delete
+    admins_change_roles_suspend_and_delete,
+    site_settings_change_the_site,
 );

@@ -13,8 +13,9 @@ use server::modules::MIGRATION_ORDER;
 use crate::on_both_backends;
 
 /// The first real table of each module.
-const TABLES: [(&str, &str); 4] = [
+const TABLES: [(&str, &str); 5] = [
     ("kernel", "outbox_events"),
+    ("kernel", "site_settings"),
     ("profiles", "users"),
     ("posts", "posts"),
     ("comments", "comments"),

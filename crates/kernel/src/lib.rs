@@ -10,12 +10,14 @@
 //! - [`markdown`]: Markdown to sanitized HTML (posts and comments), with table of contents,
 //!   excerpt, plain text and reading time, and the stylesheet for highlighted code.
 //! - [`slug`]: unicode-aware URL slugs.
+//! - [`settings`]: site settings edited at run time, stored as text by key.
 
 pub mod clock;
 pub mod db;
 pub mod markdown;
 pub mod migrations;
 pub mod outbox;
+pub mod settings;
 pub mod slug;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

@@ -24,7 +24,12 @@ fn bench(c: &mut Criterion) {
         b.iter(|| assert!(verify_password(black_box(PASSWORD), black_box(&hash))));
     });
     group.bench_function(format!("verify password, mismatch ({params})"), |b| {
-        b.iter(|| assert!(!verify_password(black_box("wrong password!"), black_box(&hash))));
+        b.iter(|| {
+            assert!(!verify_password(
+                black_box("wrong password!"),
+                black_box(&hash)
+            ))
+        });
     });
     group.finish();
 }

@@ -13,7 +13,11 @@ use crate::schema::{api_tokens, users};
 use crate::tokens;
 
 /// Issues a token to the account `viewer_id` (call inside a write transaction).
-pub(crate) fn issue(conn: &mut DbConnection, now: DateTime<Utc>, viewer_id: i64) -> StoreResult<ApiToken> {
+pub(crate) fn issue(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    viewer_id: i64,
+) -> StoreResult<ApiToken> {
     let user = accounts::active(conn, viewer_id)?;
     let token = tokens::generate()?;
     let id: i64 = diesel::insert_into(api_tokens::table)

@@ -7,10 +7,10 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use kernel::DbConnection;
 use profiles_api::{Profile, ProfilesError};
 
+use crate::accounts;
 use crate::error::StoreResult;
 use crate::rows::{self, UserRow};
 use crate::schema::follows;
-use crate::accounts;
 
 fn target(conn: &mut DbConnection, username: &str) -> StoreResult<UserRow> {
     rows::by_username(conn, username.trim())?.ok_or_else(|| ProfilesError::NotFound.into())
@@ -63,7 +63,11 @@ pub(crate) fn unfollow(
 }
 
 /// Which of `ids` `follower_id` follows, in one query.
-pub(crate) fn among(conn: &mut DbConnection, follower_id: i64, ids: &[i64]) -> StoreResult<Vec<i64>> {
+pub(crate) fn among(
+    conn: &mut DbConnection,
+    follower_id: i64,
+    ids: &[i64],
+) -> StoreResult<Vec<i64>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }

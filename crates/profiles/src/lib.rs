@@ -8,7 +8,7 @@
 //!
 //! Security in brief: passwords are hashed with argon2id ([`passwords`]); session and API
 //! tokens are 256 random bits of which only a SHA-256 is stored; failed sign-ins are limited
-//! per client and per account, in memory ([`SignInLimits`]); sign-in failures all give one
+//! per client and per login name, in memory ([`SignInLimits`]); sign-in failures all give one
 //! answer in the same time, whether the account exists or not.
 
 mod accounts;
@@ -22,6 +22,7 @@ pub mod passwords;
 mod profile_edit;
 mod rate_limit;
 mod read;
+mod reserved;
 mod rows;
 mod schema;
 mod sessions;

@@ -7,20 +7,22 @@
 //! (2-core) server:
 //!
 //! - **Memory, 19 MiB** makes each guess cost an attacker's GPU or ASIC real memory
-//!   bandwidth, while a burst of 8 concurrent sign-ins still needs only ~150 MiB here.
-//! - **Iterations, 2** keeps one verification around a few tens of milliseconds on one
-//!   core (see `benches/sign_in.rs`): invisible to a person signing in, while a sign-in
-//!   flood is throttled by the blocking pool and the rate limits long before it matters.
-//! - **Parallelism, 1**: with 2 cores, splitting one hash over both lanes would halve one
-//!   request's latency but let a single sign-in occupy the whole machine; one lane per
-//!   hash lets two sign-ins proceed side by side and leaves the server responsive.
+//!   bandwidth. Hashing runs while holding a pooled connection, so at most 8–10 run at once
+//!   (the pool size): under 200 MiB even in a burst.
+//! - **Iterations, 2** keeps one verification at about 16–20 ms on one core of the 2-core
+//!   development machine (`cargo bench -p profiles --bench sign_in`): invisible to a person
+//!   signing in, yet at most ~100 guesses a second for the whole server, and the rate
+//!   limits stop a guessing run long before that matters.
+//! - **Parallelism, 1**: more lanes only help with threads (argon2's `parallel` feature),
+//!   and then one sign-in would occupy both cores; one lane per hash lets two sign-ins
+//!   proceed side by side and leaves the server responsive.
 //!
 //! The parameters live in each stored hash (a PHC string), so raising them later keeps old
-//! hashes verifiable; [`needs_rehash`] tells when a successful sign-in should re-hash.
+//! hashes verifiable, and a successful sign-in re-hashes a password stored with older ones.
 //!
 //! Hashing is slow on purpose: callers run it on the blocking pool (inside
 //! `DbPool::run`), never on an async worker. Verification compares in constant time
-//! (argon2's `verify_password` does); an unknown login is verified against [`DUMMY_HASH`]
+//! (argon2's `verify_password` does); an unknown login is verified against a dummy hash
 //! so the answer takes as long as for a real account.
 
 use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
@@ -105,7 +107,10 @@ mod tests {
     #[test]
     fn hashes_verify_and_carry_the_parameters() {
         let hash = hash_password("correct horse battery").unwrap();
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
         assert!(verify_password("correct horse battery", &hash));
         assert!(!verify_password("correct horse batterY", &hash));
         assert!(!verify_password("correct horse battery", "not a hash"));
@@ -116,7 +121,10 @@ mod tests {
 
     #[test]
     fn the_dummy_hash_costs_what_a_real_one_does() {
-        assert!(!needs_rehash(DUMMY_HASH), "update DUMMY_HASH with the parameters");
+        assert!(
+            !needs_rehash(DUMMY_HASH),
+            "update DUMMY_HASH with the parameters"
+        );
         assert!(PasswordHash::new(DUMMY_HASH).is_ok());
         assert!(!verify_password("anything at all", DUMMY_HASH));
     }

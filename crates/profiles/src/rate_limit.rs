@@ -1,11 +1,11 @@
 //! Limits on failed sign-ins, kept in memory.
 //!
-//! Each key (a client address, or an account) keeps the times of its most recent failed
+//! Each key (a client address, a login name, or an account) keeps the times of its most recent failed
 //! sign-ins inside its window — a sliding window log. When a key already holds
 //! `max_failures` failures inside the window, further attempts are refused *before* the
 //! password is checked, until the oldest of them leaves the window; the refusal says how long
 //! that is. Refused attempts are not recorded, so waiting out the window always works.
-//! A successful sign-in clears its account's failures (not its client's: signing in to one's
+//! A successful sign-in clears its login's failures (not its client's: signing in to one's
 //! own account must not buy more guesses at others).
 //!
 //! The counts live in this process only: with several `quire` instances behind a load
@@ -33,7 +33,11 @@ pub struct SignInLimits {
     /// Per client address: by default 20 failures per 10 minutes (room for a household or an
     /// office behind one address, not for a guessing run).
     pub per_client: RateLimit,
-    /// Per account (or per unknown login): by default 5 failures per 15 minutes.
+    /// Per login as typed (a username or an email, any case), whether or not it names an
+    /// account, and per signed-in account confirming its password: by default 5 failures per
+    /// 15 minutes. A username and its account's email are counted apart: counting them
+    /// together would let the refusal confirm which email belongs to which username (so one
+    /// account can see twice the limit, still far below what guessing needs).
     pub per_account: RateLimit,
 }
 
@@ -57,9 +61,10 @@ impl Default for SignInLimits {
 pub(crate) enum Key {
     /// A client address, as the server gave it.
     Client(String),
-    /// An existing account.
+    /// A signed-in account confirming its password (changing it, or the email).
     Account(i64),
-    /// A login that names no account (so probing unknown names is limited too).
+    /// A login as typed at sign-in, normalised; the same whether or not it names an account,
+    /// so the limits reveal nothing about which accounts exist.
     Login(String),
 }
 
@@ -74,7 +79,14 @@ impl Key {
     }
 
     pub(crate) fn login(login: &str) -> Self {
-        Key::Login(login.trim().to_lowercase().chars().take(MAX_KEY_CHARS).collect())
+        Key::Login(
+            login
+                .trim()
+                .to_lowercase()
+                .chars()
+                .take(MAX_KEY_CHARS)
+                .collect(),
+        )
     }
 }
 
@@ -204,7 +216,10 @@ mod tests {
     #[test]
     fn keys_are_bounded_and_swept() {
         let limiter = RateLimiter::new(SignInLimits::default());
-        assert_eq!(Key::login("  Alice@Example.ORG "), Key::login("alice@example.org"));
+        assert_eq!(
+            Key::login("  Alice@Example.ORG "),
+            Key::login("alice@example.org")
+        );
         let Key::Client(long) = Key::client(&"x".repeat(10_000)) else {
             unreachable!()
         };

@@ -17,7 +17,11 @@ pub(crate) const LIFETIME: TimeDelta = TimeDelta::days(30);
 
 /// Opens a new session for `user` (call inside a write transaction). Also forgets the
 /// user's expired sessions, so the table does not keep them forever.
-pub(crate) fn open(conn: &mut DbConnection, now: DateTime<Utc>, user: &UserRow) -> StoreResult<Session> {
+pub(crate) fn open(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    user: &UserRow,
+) -> StoreResult<Session> {
     diesel::delete(
         sessions::table
             .filter(sessions::user_id.eq(user.id))

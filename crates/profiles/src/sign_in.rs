@@ -1,8 +1,8 @@
 //! Signing in: rate limits, the password check, and a fresh session.
 //!
 //! Runs on the blocking pool (inside `DbPool::run`): the argon2 verification is slow on
-//! purpose. The account is looked up, then the limits are checked, then the password — and
-//! an unknown login is verified against a dummy hash, so all failures look and take alike.
+//! purpose. The limits are checked first, then the account is looked up and the password
+//! verified — an unknown login against a dummy hash, so all failures look and take alike.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -59,23 +59,22 @@ pub(crate) fn sign_in(
 ) -> StoreResult<Session> {
     let client_key = Key::client(client);
     limiter.check(&client_key, now).map_err(limited)?;
+    // The login as typed, not the account it names: the same behaviour for known and unknown
+    // logins, and no way to link a username to its email through the limits.
+    let login_key = Key::login(login);
+    limiter.check(&login_key, now).map_err(limited)?;
     let user = find(conn, login)?;
-    let account_key = match &user {
-        Some(user) => Key::Account(user.id),
-        None => Key::login(login),
-    };
-    limiter.check(&account_key, now).map_err(limited)?;
     let matches = password_matches(user.as_ref(), password);
     let user = match user {
         // A suspended account is refused like a wrong password, after the same work.
         Some(user) if matches && !user.suspended() => user,
         _ => {
             limiter.fail(client_key, now);
-            limiter.fail(account_key, now);
+            limiter.fail(login_key, now);
             return Err(ProfilesError::InvalidCredentials.into());
         }
     };
-    limiter.clear(&account_key);
+    limiter.clear(&login_key);
     let rehashed = if passwords::needs_rehash(&user.password_hash) {
         Some(passwords::hash_password(password)?)
     } else {

@@ -17,8 +17,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::rate_limit::{Key, RateLimiter, SignInLimits};
 use crate::validate::{self, CleanAccount};
 use crate::{
-    admin, api_tokens, credentials, follows, passwords, profile_edit, read, rows, sessions,
-    sign_in,
+    admin, api_tokens, credentials, follows, passwords, profile_edit, read, rows, sessions, sign_in,
 };
 
 /// Accounts, sessions and profiles stored in the module's own tables.
@@ -304,10 +303,8 @@ impl ProfilesPort for SqlProfiles {
         suspended: bool,
     ) -> Result<(), ProfilesError> {
         let admin_id = admin.id;
-        self.change(move |conn, now| {
-            admin::set_suspended(conn, now, admin_id, user_id, suspended)
-        })
-        .await
+        self.change(move |conn, now| admin::set_suspended(conn, now, admin_id, user_id, suspended))
+            .await
     }
 
     async fn delete_account(&self, admin: &Viewer, user_id: i64) -> Result<(), ProfilesError> {

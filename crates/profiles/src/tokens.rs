@@ -44,7 +44,10 @@ pub(crate) fn hash(token: &str) -> String {
 /// Whether `token` could be one of ours (64 lower-case hex digits); anything else is refused
 /// without asking the database.
 pub(crate) fn well_formed(token: &str) -> bool {
-    token.len() == TOKEN_CHARS && token.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    token.len() == TOKEN_CHARS
+        && token
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 #[cfg(test)]

@@ -3,6 +3,8 @@
 
 use profiles_api::{NewAccount, ProfileChanges, ProfilesError};
 
+use crate::reserved;
+
 /// Shortest username, in characters.
 pub(crate) const MIN_USERNAME: usize = 3;
 /// Longest username, in characters.
@@ -24,19 +26,6 @@ pub(crate) const MAX_URL: usize = 2_000;
 pub(crate) const MAX_SEARCH: usize = 100;
 /// Largest page of the admin's account list.
 pub(crate) const MAX_PER_PAGE: u32 = 100;
-
-/// Names that would clash with the site's own pages, or that people would take for the
-/// site speaking. Compared lower-cased.
-const RESERVED: &[&str] = &[
-    "about", "account", "accounts", "admin", "administrator", "anonymous", "api", "archive",
-    "assets", "auth", "author", "authors", "blog", "comments", "contact", "dashboard", "docs",
-    "edit", "feed", "feeds", "healthz", "help", "home", "index", "info", "login", "logout",
-    "mail", "metrics", "moderation", "moderator", "new", "news", "nobody", "null", "owner",
-    "page", "pages", "password", "postmaster", "posts", "preview", "privacy", "profile",
-    "profiles", "quire", "readyz", "register", "root", "robots", "rss", "search", "security",
-    "settings", "signin", "signout", "signup", "sitemap", "staff", "static", "support",
-    "system", "tags", "terms", "undefined", "user", "users", "webmaster", "write", "www",
-];
 
 /// An account that passed every check: username as typed, email lower-cased.
 #[derive(Clone, PartialEq, Eq)]
@@ -70,7 +59,7 @@ pub(crate) fn username(raw: &str) -> Result<String, ProfilesError> {
     let name = raw.trim();
     let invalid = |message: String| Err(ProfilesError::invalid("username", message));
     let length = name.chars().count();
-    if length < MIN_USERNAME || length > MAX_USERNAME {
+    if !(MIN_USERNAME..=MAX_USERNAME).contains(&length) {
         return invalid(format!(
             "Usernames are {MIN_USERNAME} to {MAX_USERNAME} characters long."
         ));
@@ -86,7 +75,7 @@ pub(crate) fn username(raw: &str) -> Result<String, ProfilesError> {
             "Usernames use only letters a–z, digits, “_” and “-” (no spaces or accents).".into(),
         );
     }
-    if RESERVED.contains(&name.to_ascii_lowercase().as_str()) {
+    if reserved::is_reserved(name) {
         return invalid(format!(
             "“{name}” is reserved for the site itself; choose another username."
         ));
@@ -209,9 +198,15 @@ fn url(field: &str, what: &str, url: Option<String>) -> Result<Option<String>, P
             format!("{what} address can be at most {MAX_URL} characters."),
         ));
     }
-    let scheme_len = if url.get(..8).is_some_and(|s| s.eq_ignore_ascii_case("https://")) {
+    let scheme_len = if url
+        .get(..8)
+        .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
+    {
         8
-    } else if url.get(..7).is_some_and(|s| s.eq_ignore_ascii_case("http://")) {
+    } else if url
+        .get(..7)
+        .is_some_and(|s| s.eq_ignore_ascii_case("http://"))
+    {
         7
     } else {
         0
@@ -238,7 +233,11 @@ fn url(field: &str, what: &str, url: Option<String>) -> Result<Option<String>, P
 
 /// Checks the admin list's search text and paging; returns the search lower-cased and the
 /// offset.
-pub(crate) fn listing(search: &str, page: u32, per_page: u32) -> Result<(String, i64), ProfilesError> {
+pub(crate) fn listing(
+    search: &str,
+    page: u32,
+    per_page: u32,
+) -> Result<(String, i64), ProfilesError> {
     let search = search.trim().to_lowercase();
     if search.chars().count() > MAX_SEARCH || search.contains(char::is_control) {
         return Err(ProfilesError::invalid(
@@ -265,12 +264,18 @@ mod tests {
 
     #[test]
     fn accepts_ordinary_values_and_normalises_them() {
-        assert_eq!(username("  Ada_Lovelace-1815 ").unwrap(), "Ada_Lovelace-1815");
+        assert_eq!(
+            username("  Ada_Lovelace-1815 ").unwrap(),
+            "Ada_Lovelace-1815"
+        );
         assert_eq!(
             email("email", " Ada.Lovelace+blog@Example.CO.uk ").unwrap(),
             "ada.lovelace+blog@example.co.uk"
         );
-        assert_eq!(email("email", "zoë@exämple.org").unwrap(), "zoë@exämple.org");
+        assert_eq!(
+            email("email", "zoë@exämple.org").unwrap(),
+            "zoë@exämple.org"
+        );
         assert_eq!(
             password("password", " leading and trailing ".into()).unwrap(),
             " leading and trailing ",

@@ -133,7 +133,7 @@ fn sentence(seq: &mut Sequence) -> String {
             }
         } else {
             text.push(' ');
-            if seq.next() % 17 == 0 {
+            if seq.next().is_multiple_of(17) {
                 text.push('*');
                 text.push_str(word);
                 text.push('*');

@@ -21,6 +21,7 @@ use tokio::sync::watch;
 
 use crate::config::Config;
 use crate::modules::MIGRATION_ORDER;
+use crate::site::{Site, SiteSettings};
 use crate::web::{self, AppState, Assets, Pages};
 
 /// Why the application could not start.
@@ -120,14 +121,18 @@ impl Application {
             highlight: asset_url("highlight.css")?,
             editor_js: asset_url("editor.js")?,
         };
-        let pages = Pages::new(
-            web::SiteInfo {
-                title: config.site_title.clone(),
-                base_url: base_url.clone(),
-            },
-            asset_urls,
-        )
-        .map_err(|e| StartupError::Templates(e.to_string()))?;
+        let stored = {
+            let pool = pool.clone();
+            tokio::task::spawn_blocking(move || kernel::settings::load(&mut *pool.get()?))
+                .await
+                .map_err(|e| DbError::Task(e.to_string()))??
+        };
+        let site = Site::new(SiteSettings::from_stored(
+            SiteSettings::defaults(&config.site_title, &base_url),
+            &stored,
+        ));
+        let pages = Pages::new(site.clone(), asset_urls)
+            .map_err(|e| StartupError::Templates(e.to_string()))?;
         let outbox = OutboxSignal::new();
         let posts: Arc<dyn PostsPort> =
             Arc::new(SqlPosts::new(pool.clone(), clock.clone(), outbox.clone()));
@@ -142,6 +147,7 @@ impl Application {
             pool: pool.clone(),
             pages: Arc::new(pages),
             assets,
+            site,
         });
 
         // Background workers, stopped together after the server: the outbox relay (it

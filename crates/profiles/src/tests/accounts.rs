@@ -28,13 +28,19 @@ async fn register_sign_in_and_sign_out(backend: Backend) {
 
     let by_name = f.profiles.sign_in("alice", PASSWORD, CLIENT).await.unwrap();
     assert_eq!(by_name.viewer, viewer(&alice));
-    assert_eq!(by_name.expires_at, super::start() + chrono::TimeDelta::days(30));
+    assert_eq!(
+        by_name.expires_at,
+        super::start() + chrono::TimeDelta::days(30)
+    );
     let by_email = f
         .profiles
         .sign_in("ALICE@example.org", PASSWORD, CLIENT)
         .await
         .unwrap();
-    assert_ne!(by_name.token, by_email.token, "each sign-in opens a new session");
+    assert_ne!(
+        by_name.token, by_email.token,
+        "each sign-in opens a new session"
+    );
     assert_eq!(by_name.token.len(), 64);
 
     for session in [&by_name, &by_email] {
@@ -45,7 +51,13 @@ async fn register_sign_in_and_sign_out(backend: Backend) {
     }
     f.profiles.sign_out(&by_name.token).await.unwrap();
     assert_eq!(f.profiles.authenticate(&by_name.token).await.unwrap(), None);
-    assert!(f.profiles.authenticate(&by_email.token).await.unwrap().is_some());
+    assert!(
+        f.profiles
+            .authenticate(&by_email.token)
+            .await
+            .unwrap()
+            .is_some()
+    );
     // Signing out twice, or with nonsense, is harmless.
     f.profiles.sign_out(&by_name.token).await.unwrap();
     f.profiles.sign_out("nonsense").await.unwrap();
@@ -53,8 +65,14 @@ async fn register_sign_in_and_sign_out(backend: Backend) {
         assert_eq!(f.profiles.authenticate(junk).await.unwrap(), None, "{junk}");
     }
 
-    assert_eq!(f.profiles.by_username("ALICE").await.unwrap().unwrap().id, alice.id);
-    assert_eq!(f.profiles.by_id(alice.id).await.unwrap().unwrap().username, "Alice");
+    assert_eq!(
+        f.profiles.by_username("ALICE").await.unwrap().unwrap().id,
+        alice.id
+    );
+    assert_eq!(
+        f.profiles.by_id(alice.id).await.unwrap().unwrap().username,
+        "Alice"
+    );
     assert_eq!(f.profiles.by_username("bob").await.unwrap(), None);
     assert_eq!(f.profiles.by_username("ålice").await.unwrap(), None);
     assert_eq!(f.profiles.by_id(999_999).await.unwrap(), None);
@@ -66,7 +84,11 @@ async fn the_first_account_is_admin_even_when_sign_up_is_closed(backend: Backend
         open: false,
         default_role: Role::Reader,
     };
-    let owner = f.profiles.register(account("founder"), closed).await.unwrap();
+    let owner = f
+        .profiles
+        .register(account("founder"), closed)
+        .await
+        .unwrap();
     assert_eq!(owner.role, Role::Admin);
     assert_eq!(
         f.profiles.register(account("stranger"), closed).await,
@@ -90,7 +112,11 @@ async fn the_first_account_is_admin_even_when_sign_up_is_closed(backend: Backend
         open: true,
         default_role: Role::Author,
     };
-    let writer = f.profiles.register(account("writer"), authors).await.unwrap();
+    let writer = f
+        .profiles
+        .register(account("writer"), authors)
+        .await
+        .unwrap();
     assert_eq!(writer.role, Role::Author);
     // The operator's command ignores the policy.
     let editor = f
@@ -99,7 +125,12 @@ async fn the_first_account_is_admin_even_when_sign_up_is_closed(backend: Backend
         .await
         .unwrap();
     assert_eq!(editor.role, Role::Editor);
-    assert!(f.profiles.sign_in("editor_one", PASSWORD, CLIENT).await.is_ok());
+    assert!(
+        f.profiles
+            .sign_in("editor_one", PASSWORD, CLIENT)
+            .await
+            .is_ok()
+    );
 }
 
 async fn a_taken_username_or_email_gives_one_answer(backend: Backend) {
@@ -131,7 +162,10 @@ async fn a_taken_username_or_email_gives_one_answer(backend: Backend) {
         .profiles
         .create_account(account("Alice"), Role::Author)
         .await;
-    assert!(matches!(same_name, Err(ProfilesError::NotAvailable(_))), "{same_name:?}");
+    assert!(
+        matches!(same_name, Err(ProfilesError::NotAvailable(_))),
+        "{same_name:?}"
+    );
     assert_eq!(same_name, same_email, "the same answer, word for word");
     assert_eq!(same_name, by_operator);
     // Nothing was created.
@@ -174,27 +208,47 @@ async fn every_failed_sign_in_gives_the_same_answer(backend: Backend) {
             "attempt {i}"
         );
     }
-    assert!(f.profiles.sign_in("root_admin", PASSWORD, CLIENT).await.is_ok());
+    assert!(
+        f.profiles
+            .sign_in("root_admin", PASSWORD, CLIENT)
+            .await
+            .is_ok()
+    );
 }
 
 async fn changing_the_email_needs_the_password(backend: Backend) {
     let f = fixture(backend);
     let alice = f.register("alice").await;
     assert_eq!(
-        super::field_of(f.profiles.change_email(&alice, "not it at all", "new@example.org").await),
+        super::field_of(
+            f.profiles
+                .change_email(&alice, "not it at all", "new@example.org")
+                .await
+        ),
         "password"
     );
     assert_eq!(
-        super::field_of(f.profiles.change_email(&alice, PASSWORD, "not an email").await),
+        super::field_of(
+            f.profiles
+                .change_email(&alice, PASSWORD, "not an email")
+                .await
+        ),
         "email"
     );
     f.profiles
         .change_email(&alice, PASSWORD, "New@Example.org")
         .await
         .unwrap();
-    assert!(f.profiles.sign_in("new@example.org", PASSWORD, CLIENT).await.is_ok());
+    assert!(
+        f.profiles
+            .sign_in("new@example.org", PASSWORD, CLIENT)
+            .await
+            .is_ok()
+    );
     assert_eq!(
-        f.profiles.sign_in("alice@example.org", PASSWORD, CLIENT).await,
+        f.profiles
+            .sign_in("alice@example.org", PASSWORD, CLIENT)
+            .await,
         Err(ProfilesError::InvalidCredentials)
     );
     // The same address again is fine.

@@ -9,8 +9,11 @@ use super::{CLIENT, PASSWORD, events, fixture};
 async fn only_admins_may_administer(backend: Backend) {
     let f = fixture(backend);
     let (admin, reader) = f.admin_and_reader().await;
-    let editor = f.register("editor").await;
-    f.profiles.set_role(&admin, editor.id, Role::Editor).await.unwrap();
+    let editor = f.register("editor_one").await;
+    f.profiles
+        .set_role(&admin, editor.id, Role::Editor)
+        .await
+        .unwrap();
     // A viewer claiming to be admin is checked against the stored role.
     let pretender = Viewer {
         role: Role::Admin,
@@ -39,7 +42,10 @@ async fn only_admins_may_administer(backend: Backend) {
             Err(ProfilesError::Forbidden)
         );
     }
-    assert_eq!(f.profiles.by_id(reader.id).await.unwrap().unwrap().role, Role::Reader);
+    assert_eq!(
+        f.profiles.by_id(reader.id).await.unwrap().unwrap().role,
+        Role::Reader
+    );
     assert_eq!(
         f.profiles.set_role(&admin, 999_999, Role::Author).await,
         Err(ProfilesError::NotFound)
@@ -66,19 +72,34 @@ async fn the_last_active_admin_is_protected(backend: Backend) {
         "user"
     );
     // Setting the role it already has is fine.
-    f.profiles.set_role(&admin, admin.id, Role::Admin).await.unwrap();
+    f.profiles
+        .set_role(&admin, admin.id, Role::Admin)
+        .await
+        .unwrap();
 
     // A suspended admin does not count.
-    f.profiles.set_role(&admin, reader.id, Role::Admin).await.unwrap();
-    f.profiles.set_suspended(&admin, reader.id, true).await.unwrap();
+    f.profiles
+        .set_role(&admin, reader.id, Role::Admin)
+        .await
+        .unwrap();
+    f.profiles
+        .set_suspended(&admin, reader.id, true)
+        .await
+        .unwrap();
     assert_eq!(
         super::field_of(f.profiles.set_role(&admin, admin.id, Role::Reader).await),
         "role"
     );
-    f.profiles.set_suspended(&admin, reader.id, false).await.unwrap();
+    f.profiles
+        .set_suspended(&admin, reader.id, false)
+        .await
+        .unwrap();
 
     // With a second active admin, the first may step down; then the second is the last.
-    f.profiles.set_role(&admin, admin.id, Role::Author).await.unwrap();
+    f.profiles
+        .set_role(&admin, admin.id, Role::Author)
+        .await
+        .unwrap();
     assert_eq!(
         f.profiles.list_accounts(&admin, "", 1, 20).await,
         Err(ProfilesError::Forbidden),
@@ -107,11 +128,18 @@ async fn accounts_are_listed_searched_and_paged(backend: Backend) {
     assert_eq!(all.len(), 2);
     let (rest, _) = f.profiles.list_accounts(&admin, "", 3, 2).await.unwrap();
     assert_eq!(rest.len(), 1);
-    assert_eq!(rest[0].username, "root_admin", "newest first, so the first account last");
+    assert_eq!(
+        rest[0].username, "root_admin",
+        "newest first, so the first account last"
+    );
     assert_eq!(rest[0].role, Role::Admin);
     assert_eq!(rest[0].email, "root_admin@example.org");
 
-    let (found, total) = f.profiles.list_accounts(&admin, " ALI ", 1, 20).await.unwrap();
+    let (found, total) = f
+        .profiles
+        .list_accounts(&admin, " ALI ", 1, 20)
+        .await
+        .unwrap();
     let names: Vec<&str> = found.iter().map(|a| a.username.as_str()).collect();
     assert_eq!((names, total), (vec!["alina", "alice"], 2));
     let (found, _) = f
@@ -121,11 +149,22 @@ async fn accounts_are_listed_searched_and_paged(backend: Backend) {
         .unwrap();
     assert_eq!(found.len(), 1);
     for wildcard in ["%", "_", "\\"] {
-        let (found, total) = f.profiles.list_accounts(&admin, wildcard, 1, 20).await.unwrap();
+        let (found, total) = f
+            .profiles
+            .list_accounts(&admin, wildcard, 1, 20)
+            .await
+            .unwrap();
         let expected = usize::from(wildcard == "_") * 2; // root_admin and bob_100
-        assert_eq!((found.len(), total as usize), (expected, expected), "{wildcard}");
+        assert_eq!(
+            (found.len(), total as usize),
+            (expected, expected),
+            "{wildcard}"
+        );
     }
-    assert_eq!(super::field_of(f.profiles.list_accounts(&admin, "", 0, 20).await), "page");
+    assert_eq!(
+        super::field_of(f.profiles.list_accounts(&admin, "", 0, 20).await),
+        "page"
+    );
     assert_eq!(
         super::field_of(f.profiles.list_accounts(&admin, "", 1, 0).await),
         "per_page"
@@ -135,7 +174,11 @@ async fn accounts_are_listed_searched_and_paged(backend: Backend) {
         "per_page"
     );
     assert_eq!(
-        super::field_of(f.profiles.list_accounts(&admin, &"a".repeat(101), 1, 20).await),
+        super::field_of(
+            f.profiles
+                .list_accounts(&admin, &"a".repeat(101), 1, 20)
+                .await
+        ),
         "search"
     );
     let (beyond, total) = f
@@ -150,14 +193,21 @@ async fn renames_and_deletions_are_announced(backend: Backend) {
     let f = fixture(backend);
     let (admin, reader) = f.admin_and_reader().await;
     let alice = f.register("alice").await;
-    assert!(events(&f).await.is_empty(), "opening accounts announces nothing");
+    assert!(
+        events(&f).await.is_empty(),
+        "opening accounts announces nothing"
+    );
 
     let changes = ProfileChanges {
         display_name: "Alice Liddell".into(),
         bio_markdown: "Curious.".into(),
         ..ProfileChanges::default()
     };
-    let updated = f.profiles.update_profile(&alice, changes.clone()).await.unwrap();
+    let updated = f
+        .profiles
+        .update_profile(&alice, changes.clone())
+        .await
+        .unwrap();
     assert_eq!(updated.display_name, "Alice Liddell");
     // The same again changes nothing and announces nothing.
     f.profiles.update_profile(&alice, changes).await.unwrap();
@@ -194,7 +244,10 @@ async fn renames_and_deletions_are_announced(backend: Backend) {
     assert_eq!(f.profiles.by_id(alice.id).await.unwrap(), None);
     assert_eq!(f.profiles.authenticate(&session.token).await.unwrap(), None);
     assert_eq!(
-        f.profiles.authenticate_api_token(&token.token).await.unwrap(),
+        f.profiles
+            .authenticate_api_token(&token.token)
+            .await
+            .unwrap(),
         None
     );
     let reader_now = f.profiles.by_id(reader.id).await.unwrap().unwrap();

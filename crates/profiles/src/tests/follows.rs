@@ -27,12 +27,18 @@ async fn following_is_idempotent_and_counted(backend: Backend) {
             .unwrap(),
         vec![bob.id, carol.id]
     );
-    assert_eq!(f.profiles.is_following(alice.id, vec![]).await.unwrap(), Vec::<i64>::new());
+    assert_eq!(
+        f.profiles.is_following(alice.id, vec![]).await.unwrap(),
+        Vec::<i64>::new()
+    );
     assert_eq!(
         f.profiles.followed_ids(alice.id).await.unwrap(),
         vec![bob.id, carol.id]
     );
-    assert_eq!(f.profiles.followed_ids(bob.id).await.unwrap(), Vec::<i64>::new());
+    assert_eq!(
+        f.profiles.followed_ids(bob.id).await.unwrap(),
+        Vec::<i64>::new()
+    );
 
     assert_eq!(
         super::field_of(f.profiles.follow(&alice, "Alice").await),
@@ -51,7 +57,10 @@ async fn following_is_idempotent_and_counted(backend: Backend) {
     assert_eq!(unfollowed.followers, 1, "carol still follows bob");
     let again = f.profiles.unfollow(&alice, "bob").await.unwrap();
     assert_eq!(again.followers, 1, "unfollowing twice is harmless");
-    assert_eq!(f.profiles.followed_ids(alice.id).await.unwrap(), vec![carol.id]);
+    assert_eq!(
+        f.profiles.followed_ids(alice.id).await.unwrap(),
+        vec![carol.id]
+    );
 }
 
 async fn profiles_in_bulk_keep_the_order_asked(backend: Backend) {

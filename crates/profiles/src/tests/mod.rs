@@ -101,7 +101,13 @@ fn viewer(profile: &Profile) -> Viewer {
 impl Fixture {
     /// Registers `username` through open sign-up and returns them as a viewer.
     async fn register(&self, username: &str) -> Viewer {
-        viewer(&self.profiles.register(account(username), OPEN).await.unwrap())
+        viewer(
+            &self
+                .profiles
+                .register(account(username), OPEN)
+                .await
+                .unwrap(),
+        )
     }
 
     /// The first account (an admin) and a reader.

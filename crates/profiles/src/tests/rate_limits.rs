@@ -19,7 +19,7 @@ async fn an_account_is_limited_after_five_failures_then_recovers(backend: Backen
     let f = fixture(backend);
     f.register("alice").await;
     for i in 0..5 {
-        // From different addresses: the account's own limit applies.
+        // From different addresses: the login's own limit applies.
         let client = format!("203.0.113.{i}");
         f.clock.advance(TimeDelta::minutes(1));
         assert_eq!(
@@ -27,15 +27,20 @@ async fn an_account_is_limited_after_five_failures_then_recovers(backend: Backen
             Err(ProfilesError::InvalidCredentials)
         );
     }
-    // Even the right password is not checked now, by name or by email.
-    let wait = retry_after(f.profiles.sign_in("alice", PASSWORD, CLIENT).await);
-    assert_eq!(wait, 11 * 60, "the first failure (1 min in) leaves the window at 16 min");
-    let wait = retry_after(
-        f.profiles
-            .sign_in("alice@example.org", PASSWORD, CLIENT)
-            .await,
+    // Even the right password is not checked now, whatever the case of the name.
+    let wait = retry_after(f.profiles.sign_in("ALICE", PASSWORD, CLIENT).await);
+    assert_eq!(
+        wait,
+        11 * 60,
+        "the first failure (1 min in) leaves the window at 16 min"
     );
-    assert_eq!(wait, 11 * 60);
+    // The email is counted apart, so the refusal cannot tell it belongs to "alice".
+    let session = f
+        .profiles
+        .sign_in("alice@example.org", PASSWORD, CLIENT)
+        .await
+        .unwrap();
+    assert_eq!(session.viewer.username, "alice");
     // Other accounts are not affected.
     f.register("bob").await;
     assert!(f.profiles.sign_in("bob", PASSWORD, CLIENT).await.is_ok());
@@ -79,25 +84,48 @@ async fn a_client_is_limited_across_accounts_and_unknown_logins(backend: Backend
             Err(ProfilesError::InvalidCredentials)
         );
     }
-    assert_eq!(retry_after(f.profiles.sign_in("alice", PASSWORD, CLIENT).await), 60);
+    assert_eq!(
+        retry_after(f.profiles.sign_in("alice", PASSWORD, CLIENT).await),
+        60
+    );
     // Another address is still served.
-    assert!(f.profiles.sign_in("alice", PASSWORD, "192.0.2.99").await.is_ok());
+    assert!(
+        f.profiles
+            .sign_in("alice", PASSWORD, "192.0.2.99")
+            .await
+            .is_ok()
+    );
     f.clock.advance(TimeDelta::seconds(59));
-    assert_eq!(retry_after(f.profiles.sign_in("alice", PASSWORD, CLIENT).await), 1);
+    assert_eq!(
+        retry_after(f.profiles.sign_in("alice", PASSWORD, CLIENT).await),
+        1
+    );
     f.clock.advance(TimeDelta::seconds(1));
     assert!(f.profiles.sign_in("alice", PASSWORD, CLIENT).await.is_ok());
 }
 
 async fn an_unknown_login_is_limited_like_an_account(backend: Backend) {
     let f = fixture(backend);
-    for i in 0..5 {
-        let client = format!("203.0.113.{i}");
-        assert_eq!(
-            f.profiles.sign_in("Ghost", PASSWORD, &client).await,
-            Err(ProfilesError::InvalidCredentials)
-        );
+    f.register("alice").await;
+    for login in ["Ghost", "alice"] {
+        for i in 0..5 {
+            let client = format!("203.0.113.{i}");
+            f.clock.advance(TimeDelta::seconds(1));
+            assert_eq!(
+                f.profiles.sign_in(login, "wrong password", &client).await,
+                Err(ProfilesError::InvalidCredentials)
+            );
+        }
     }
-    assert!(retry_after(f.profiles.sign_in("ghost", PASSWORD, "203.0.113.9").await) > 0);
+    // The same answer, to the second, whether the account exists or not.
+    f.clock.advance(TimeDelta::minutes(1));
+    let ghost = retry_after(f.profiles.sign_in("ghost", PASSWORD, "203.0.113.9").await);
+    let alice = retry_after(f.profiles.sign_in("alice", PASSWORD, "203.0.113.9").await);
+    assert_eq!(
+        ghost + 5,
+        alice,
+        "alice's failures started 5 s after the ghost's"
+    );
 }
 
 async fn a_wrong_current_password_counts_as_a_failed_sign_in(backend: Backend) {
@@ -108,7 +136,12 @@ async fn a_wrong_current_password_counts_as_a_failed_sign_in(backend: Backend) {
         assert_eq!(
             super::field_of(
                 f.profiles
-                    .change_password(&alice, "wrong password", "a new long password", &session.token)
+                    .change_password(
+                        &alice,
+                        "wrong password",
+                        "a new long password",
+                        &session.token
+                    )
                     .await
             ),
             "current_password"

@@ -15,21 +15,51 @@ async fn sessions_slide_when_used_past_half_their_life(backend: Backend) {
 
     // Day 10: two thirds of the life left, so nothing is extended.
     f.clock.advance(TimeDelta::days(10));
-    assert!(f.profiles.authenticate(&early.token).await.unwrap().is_some());
+    assert!(
+        f.profiles
+            .authenticate(&early.token)
+            .await
+            .unwrap()
+            .is_some()
+    );
     // Day 16: past half its life; this use extends it to day 46.
     f.clock.advance(TimeDelta::days(6));
-    assert!(f.profiles.authenticate(&used.token).await.unwrap().is_some());
+    assert!(
+        f.profiles
+            .authenticate(&used.token)
+            .await
+            .unwrap()
+            .is_some()
+    );
     // Day 30 + 1 s: the sessions not used past half their life have ended.
     f.clock.advance(TimeDelta::days(14) + TimeDelta::seconds(1));
     assert_eq!(f.profiles.authenticate(&early.token).await.unwrap(), None);
     assert_eq!(f.profiles.authenticate(&idle.token).await.unwrap(), None);
-    assert!(f.profiles.authenticate(&used.token).await.unwrap().is_some());
+    assert!(
+        f.profiles
+            .authenticate(&used.token)
+            .await
+            .unwrap()
+            .is_some()
+    );
     // Day 45: still alive, and extended again (to day 75) by this use.
     f.clock.advance(TimeDelta::days(15) - TimeDelta::seconds(2));
-    assert!(f.profiles.authenticate(&used.token).await.unwrap().is_some());
+    assert!(
+        f.profiles
+            .authenticate(&used.token)
+            .await
+            .unwrap()
+            .is_some()
+    );
     // Day 74: alive thanks to that extension (and extended once more, to day 104).
     f.clock.advance(TimeDelta::days(29));
-    assert!(f.profiles.authenticate(&used.token).await.unwrap().is_some());
+    assert!(
+        f.profiles
+            .authenticate(&used.token)
+            .await
+            .unwrap()
+            .is_some()
+    );
     // Thirty days without use end any session.
     f.clock.advance(TimeDelta::days(30) + TimeDelta::seconds(1));
     assert_eq!(f.profiles.authenticate(&used.token).await.unwrap(), None);
@@ -56,42 +86,73 @@ async fn a_new_password_ends_other_sessions_and_revokes_api_tokens(backend: Back
     assert_eq!(
         super::field_of(
             f.profiles
-                .change_password(&alice, "not my password", "a brand new password", &here.token)
+                .change_password(
+                    &alice,
+                    "not my password",
+                    "a brand new password",
+                    &here.token
+                )
                 .await
         ),
         "current_password"
     );
     // Refusals changed nothing.
-    assert!(f.profiles.authenticate(&elsewhere.token).await.unwrap().is_some());
+    assert!(
+        f.profiles
+            .authenticate(&elsewhere.token)
+            .await
+            .unwrap()
+            .is_some()
+    );
 
     f.profiles
         .change_password(&alice, PASSWORD, "a brand new password", &here.token)
         .await
         .unwrap();
-    assert!(f.profiles.authenticate(&here.token).await.unwrap().is_some());
-    assert_eq!(f.profiles.authenticate(&elsewhere.token).await.unwrap(), None);
+    assert!(
+        f.profiles
+            .authenticate(&here.token)
+            .await
+            .unwrap()
+            .is_some()
+    );
     assert_eq!(
-        f.profiles.authenticate_api_token(&token.token).await.unwrap(),
+        f.profiles.authenticate(&elsewhere.token).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        f.profiles
+            .authenticate_api_token(&token.token)
+            .await
+            .unwrap(),
         None
     );
     // Other accounts keep theirs.
-    assert!(f.profiles.authenticate(&bobs.token).await.unwrap().is_some());
-    assert!(f
-        .profiles
-        .authenticate_api_token(&bobs_token.token)
-        .await
-        .unwrap()
-        .is_some());
+    assert!(
+        f.profiles
+            .authenticate(&bobs.token)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        f.profiles
+            .authenticate_api_token(&bobs_token.token)
+            .await
+            .unwrap()
+            .is_some()
+    );
 
     assert_eq!(
         f.profiles.sign_in("alice", PASSWORD, CLIENT).await,
         Err(ProfilesError::InvalidCredentials)
     );
-    assert!(f
-        .profiles
-        .sign_in("alice", "a brand new password", CLIENT)
-        .await
-        .is_ok());
+    assert!(
+        f.profiles
+            .sign_in("alice", "a brand new password", CLIENT)
+            .await
+            .is_ok()
+    );
 }
 
 async fn api_tokens_authenticate_until_revoked(backend: Backend) {
@@ -103,15 +164,24 @@ async fn api_tokens_authenticate_until_revoked(backend: Backend) {
     assert_ne!(first.token, second.token);
     assert_ne!(first.id, second.id);
     assert_eq!(first.viewer, alice);
-    assert!(!format!("{first:?}").contains(&first.token), "Debug hides the token");
+    assert!(
+        !format!("{first:?}").contains(&first.token),
+        "Debug hides the token"
+    );
     assert_eq!(
-        f.profiles.authenticate_api_token(&first.token).await.unwrap(),
+        f.profiles
+            .authenticate_api_token(&first.token)
+            .await
+            .unwrap(),
         Some(alice.clone())
     );
     // A session token is not an API token, nor the reverse.
     let session = f.profiles.sign_in("alice", PASSWORD, CLIENT).await.unwrap();
     assert_eq!(
-        f.profiles.authenticate_api_token(&session.token).await.unwrap(),
+        f.profiles
+            .authenticate_api_token(&session.token)
+            .await
+            .unwrap(),
         None
     );
     assert_eq!(f.profiles.authenticate(&first.token).await.unwrap(), None);
@@ -123,15 +193,19 @@ async fn api_tokens_authenticate_until_revoked(backend: Backend) {
     );
     f.profiles.revoke_api_token(&alice, first.id).await.unwrap();
     assert_eq!(
-        f.profiles.authenticate_api_token(&first.token).await.unwrap(),
+        f.profiles
+            .authenticate_api_token(&first.token)
+            .await
+            .unwrap(),
         None
     );
-    assert!(f
-        .profiles
-        .authenticate_api_token(&second.token)
-        .await
-        .unwrap()
-        .is_some());
+    assert!(
+        f.profiles
+            .authenticate_api_token(&second.token)
+            .await
+            .unwrap()
+            .is_some()
+    );
     assert_eq!(
         f.profiles.revoke_api_token(&alice, first.id).await,
         Err(ProfilesError::NotFound)
@@ -144,16 +218,33 @@ async fn api_tokens_authenticate_until_revoked(backend: Backend) {
 async fn suspension_ends_sessions_and_tokens_until_reinstated(backend: Backend) {
     let f = fixture(backend);
     let (admin, reader) = f.admin_and_reader().await;
-    let session = f.profiles.sign_in("reader", PASSWORD, CLIENT).await.unwrap();
+    let session = f
+        .profiles
+        .sign_in("reader", PASSWORD, CLIENT)
+        .await
+        .unwrap();
     let token = f.profiles.issue_api_token(&reader).await.unwrap();
 
-    f.profiles.set_suspended(&admin, reader.id, true).await.unwrap();
+    f.profiles
+        .set_suspended(&admin, reader.id, true)
+        .await
+        .unwrap();
     assert_eq!(f.profiles.authenticate(&session.token).await.unwrap(), None);
     assert_eq!(
-        f.profiles.authenticate_api_token(&token.token).await.unwrap(),
+        f.profiles
+            .authenticate_api_token(&token.token)
+            .await
+            .unwrap(),
         None
     );
-    assert!(f.profiles.by_id(reader.id).await.unwrap().unwrap().suspended);
+    assert!(
+        f.profiles
+            .by_id(reader.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .suspended
+    );
     assert_eq!(
         f.profiles.sign_in("reader", PASSWORD, CLIENT).await,
         Err(ProfilesError::InvalidCredentials)
@@ -174,15 +265,35 @@ async fn suspension_ends_sessions_and_tokens_until_reinstated(backend: Backend) 
         Err(ProfilesError::Forbidden)
     );
 
-    f.profiles.set_suspended(&admin, reader.id, false).await.unwrap();
-    assert!(!f.profiles.by_id(reader.id).await.unwrap().unwrap().suspended);
+    f.profiles
+        .set_suspended(&admin, reader.id, false)
+        .await
+        .unwrap();
+    assert!(
+        !f.profiles
+            .by_id(reader.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .suspended
+    );
     assert_eq!(
         f.profiles.authenticate(&session.token).await.unwrap(),
         None,
         "ended sessions stay ended"
     );
-    let again = f.profiles.sign_in("reader", PASSWORD, CLIENT).await.unwrap();
-    assert!(f.profiles.authenticate(&again.token).await.unwrap().is_some());
+    let again = f
+        .profiles
+        .sign_in("reader", PASSWORD, CLIENT)
+        .await
+        .unwrap();
+    assert!(
+        f.profiles
+            .authenticate(&again.token)
+            .await
+            .unwrap()
+            .is_some()
+    );
 }
 
 on_both_backends!(

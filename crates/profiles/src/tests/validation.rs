@@ -18,37 +18,90 @@ async fn hostile_sign_ups_name_the_field(backend: Backend) {
     let f = fixture(backend);
     let huge = "a".repeat(1_000_000);
     let bad_usernames = [
-        "", "  ", "ab", "a234567890123456789012345678901", "1abc", "_abc", "-abc", "ali ce",
-        "alicé", "Ålice", "ali\u{0}ce", "ali\nce", "<script>", "a\"b'c", "😀😀😀", "admin",
-        "Admin", "LOGIN", "settings", "www", "al.ice", "al@ice", &huge,
+        "",
+        "  ",
+        "ab",
+        "a234567890123456789012345678901",
+        "1abc",
+        "_abc",
+        "-abc",
+        "ali ce",
+        "alicé",
+        "Ålice",
+        "ali\u{0}ce",
+        "ali\nce",
+        "<script>",
+        "a\"b'c",
+        "😀😀😀",
+        "admin",
+        "Admin",
+        "LOGIN",
+        "settings",
+        "www",
+        "al.ice",
+        "al@ice",
+        &huge,
     ];
     for username in bad_usernames {
         let shown: String = username.chars().take(40).collect();
         assert_eq!(
-            field_of(f.profiles.register(with(username, "ok@example.org", PASSWORD), OPEN).await),
+            field_of(
+                f.profiles
+                    .register(with(username, "ok@example.org", PASSWORD), OPEN)
+                    .await
+            ),
             "username",
             "{shown:?}"
         );
     }
     let long_email = format!("{}@example.org", "a".repeat(250));
     let bad_emails = [
-        "", "   ", "no-at-sign", "a@b", "a@@b.org", "a@b@c.org", "@example.org", "a@.org",
-        "a@example.", "a@ex..ample.org", "a b@example.org", "<a>@example.org",
-        "a@example.org\u{0}", "\"a\"@example.org", "a@exa mple.org", &long_email, &huge,
+        "",
+        "   ",
+        "no-at-sign",
+        "a@b",
+        "a@@b.org",
+        "a@b@c.org",
+        "@example.org",
+        "a@.org",
+        "a@example.",
+        "a@ex..ample.org",
+        "a b@example.org",
+        "<a>@example.org",
+        "a@example.org\u{0}",
+        "\"a\"@example.org",
+        "a@exa mple.org",
+        &long_email,
+        &huge,
     ];
     for email in bad_emails {
         let shown: String = email.chars().take(40).collect();
         assert_eq!(
-            field_of(f.profiles.register(with("alice", email, PASSWORD), OPEN).await),
+            field_of(
+                f.profiles
+                    .register(with("alice", email, PASSWORD), OPEN)
+                    .await
+            ),
             "email",
             "{shown:?}"
         );
     }
     let over_1024_bytes = "é".repeat(513);
-    let bad_passwords = ["", "short", "123456789", "          ", "\t\n \t\n \t\n \t\n", &over_1024_bytes];
+    let bad_passwords = [
+        "",
+        "short",
+        "123456789",
+        "          ",
+        "\t\n \t\n \t\n \t\n",
+        &over_1024_bytes,
+    ];
     for password in bad_passwords {
         assert_eq!(
-            field_of(f.profiles.register(with("alice", "alice@example.org", password), OPEN).await),
+            field_of(
+                f.profiles
+                    .register(with("alice", "alice@example.org", password), OPEN)
+                    .await
+            ),
             "password",
             "{} chars",
             password.chars().count()
@@ -57,7 +110,10 @@ async fn hostile_sign_ups_name_the_field(backend: Backend) {
     // Nothing was written: the first real account is still the first (an admin).
     let first = f
         .profiles
-        .register(with("alice", "alice@example.org", "ünïcødé pässwörd 🔑"), OPEN)
+        .register(
+            with("alice", "alice@example.org", "ünïcødé pässwörd 🔑"),
+            OPEN,
+        )
         .await
         .unwrap();
     assert_eq!(first.role, profiles_api::Role::Admin);
@@ -74,7 +130,10 @@ async fn hostile_sign_ups_name_the_field(backend: Backend) {
         .await
         .unwrap();
     f.profiles
-        .register(with("carol-c_3", "CAROL@mail.example.org", "ten chars!"), OPEN)
+        .register(
+            with("carol-c_3", "CAROL@mail.example.org", "ten chars!"),
+            OPEN,
+        )
         .await
         .unwrap();
 }
@@ -105,7 +164,11 @@ async fn hostile_profile_edits_name_the_field(backend: Backend) {
         bio_markdown: bio_markdown.into(),
         ..ProfileChanges::default()
     };
-    for bad in ["b".repeat(2_001), "nul \u{0} byte".into(), "bell \u{7}".into()] {
+    for bad in [
+        "b".repeat(2_001),
+        "nul \u{0} byte".into(),
+        "bell \u{7}".into(),
+    ] {
         let shown: String = bad.chars().take(20).collect();
         assert_eq!(field_of(edit(bio(&bad)).await), "bio", "{shown:?}");
     }
@@ -136,7 +199,10 @@ async fn hostile_profile_edits_name_the_field(backend: Backend) {
         };
         assert_eq!(field_of(edit(website).await), "website_url", "{shown}");
     }
-    assert!(super::events(&f).await.is_empty(), "refusals change nothing");
+    assert!(
+        super::events(&f).await.is_empty(),
+        "refusals change nothing"
+    );
 
     // What is allowed: unicode, HTML-looking names (escaped by the pages), limits exactly.
     let saved = edit(ProfileChanges {
@@ -150,10 +216,17 @@ async fn hostile_profile_edits_name_the_field(backend: Backend) {
     .await
     .unwrap();
     assert_eq!(saved.display_name, "Zoë 山田 <b>&amp;</b> 🦀");
-    assert_eq!(saved.avatar_url.as_deref(), Some("HTTPS://cdn.example.org/me.png"));
+    assert_eq!(
+        saved.avatar_url.as_deref(),
+        Some("HTTPS://cdn.example.org/me.png")
+    );
     assert_eq!(saved.website_url, None, "empty means none");
     assert!(!saved.bio_markdown.contains('\r'));
-    assert!(saved.bio_html.contains("<em>Hello</em>"), "{}", saved.bio_html);
+    assert!(
+        saved.bio_html.contains("<em>Hello</em>"),
+        "{}",
+        saved.bio_html
+    );
     assert!(saved.bio_html.contains("nofollow"), "{}", saved.bio_html);
     assert!(!saved.bio_html.contains("<script"), "{}", saved.bio_html);
     assert!(!saved.bio_html.contains("<img"), "{}", saved.bio_html);

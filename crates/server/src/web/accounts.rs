@@ -6,20 +6,13 @@
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
-use profiles_api::{NewAccount, ProfilesError, Role, SignupPolicy};
+use profiles_api::{NewAccount, ProfilesError};
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::auth::{MaybeSignedIn, SESSION_COOKIE, VerifiedForm, removal_cookie, session_cookie};
 use super::chrome::Chrome;
 use super::errors::PageError;
-
-/// Who may sign up, until site settings exist: anyone, as a reader (the first account on a
-/// fresh instance becomes admin regardless).
-const SIGNUP_POLICY: SignupPolicy = SignupPolicy {
-    open: true,
-    default_role: Role::Reader,
-};
 
 /// A form's values and its error, as the template shows them.
 #[derive(Debug, Default, Serialize)]
@@ -155,7 +148,10 @@ pub(crate) async fn signup(
         email: form.email.clone(),
         password: form.password.clone(),
     };
-    let registered = state.profiles.register(account, SIGNUP_POLICY).await;
+    // Who may sign up comes from the site settings; the first account on a fresh instance
+    // becomes admin regardless.
+    let policy = state.site.current().signup_policy();
+    let registered = state.profiles.register(account, policy).await;
     let outcome = match registered {
         Ok(_) => {
             state
@@ -247,10 +243,10 @@ pub(crate) async fn login(
                 ..FormState::default()
             };
             let mut response = form_page(&state, &chrome, "login.html", status, &form)?;
-            if let Some(seconds) = retry_after {
-                if let Ok(value) = header::HeaderValue::from_str(&seconds.max(1).to_string()) {
-                    response.headers_mut().insert(header::RETRY_AFTER, value);
-                }
+            if let Some(seconds) = retry_after
+                && let Ok(value) = header::HeaderValue::from_str(&seconds.max(1).to_string())
+            {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
             }
             Ok(response)
         }

@@ -254,11 +254,11 @@ pub(crate) async fn create(
     if form.action == "preview" {
         return preview(&state, &chrome, &form, None);
     }
-    if form.action == "schedule" {
-        // Check the time before creating anything, so a bad date leaves no half-made draft.
-        if let Err(error) = form.publish_at() {
-            return with_error(&state, &chrome, &form, None, error);
-        }
+    // Check the time before creating anything, so a bad date leaves no half-made draft.
+    if form.action == "schedule"
+        && let Err(error) = form.publish_at()
+    {
+        return with_error(&state, &chrome, &form, None, error);
     }
     let post = match state.posts.create(actor, form.draft()).await {
         Ok(post) => post,
@@ -326,10 +326,10 @@ pub(crate) async fn update(
     if form.action == "preview" {
         return preview(&state, &chrome, &form, Some(info));
     }
-    if form.action == "schedule" {
-        if let Err(error) = form.publish_at() {
-            return with_error(&state, &chrome, &form, Some(info), error);
-        }
+    if form.action == "schedule"
+        && let Err(error) = form.publish_at()
+    {
+        return with_error(&state, &chrome, &form, Some(info), error);
     }
     let saved = match state.posts.update(actor, post.id, form.draft()).await {
         Ok(saved) => saved,

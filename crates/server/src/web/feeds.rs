@@ -201,10 +201,15 @@ pub(crate) async fn site(
     extension: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let format = Format::from_extension(&extension).ok_or(PageError::NotFound)?;
-    let title = state.pages.site_title().to_owned();
+    let site = state.site.current();
+    let title = site.title.clone();
     let scope = Scope {
         filter: PostFilter::default(),
-        description: format!("The newest posts of {title}"),
+        description: if site.description.is_empty() {
+            format!("The newest posts of {title}")
+        } else {
+            site.description.clone()
+        },
         title,
         home_path: "/".into(),
         feed_path: format!("/feed.{extension}"),

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod admin;
+mod admin_settings;
 mod archive;
 mod assets;
 mod auth;
@@ -25,8 +26,8 @@ mod tags;
 mod view;
 
 pub(crate) use assets::Assets;
+pub(crate) use pages::AssetUrls;
 pub(crate) use pages::Pages;
-pub(crate) use pages::{AssetUrls, SiteInfo};
 pub(crate) use state::AppState;
 
 use actix_web::{guard, web};
@@ -57,6 +58,8 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
         .route("/dashboard", read().to(dashboard::show))
         .route("/admin", read().to(admin::overview))
         .route("/admin/users", read().to(admin::users))
+        .route("/admin/settings", read().to(admin_settings::show))
+        .route("/admin/settings", web::post().to(admin_settings::save))
         .route("/admin/users/{id}/role", web::post().to(admin::set_role))
         .route("/admin/users/{id}/suspend", web::post().to(admin::suspend))
         .route(

@@ -6,6 +6,7 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use super::chrome::Chrome;
+use crate::site::Site;
 
 /// The templates, in an order where every parent precedes its children.
 const TEMPLATES: &[(&str, &str)] = &[
@@ -97,15 +98,18 @@ const TEMPLATES: &[(&str, &str)] = &[
         "admin/delete_user.html",
         include_str!("../../../../templates/admin/delete_user.html"),
     ),
+    (
+        "admin/settings.html",
+        include_str!("../../../../templates/admin/settings.html"),
+    ),
 ];
 
-/// Site-wide values every page shows.
+/// Site-wide values every page shows, from the current site settings.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct SiteInfo {
-    /// The site's title.
-    pub(crate) title: String,
-    /// The absolute base URL, without trailing slash.
-    pub(crate) base_url: String,
+struct SiteInfo<'a> {
+    title: &'a str,
+    description: &'a str,
+    base_url: &'a str,
 }
 
 /// URLs of the stylesheets every page links.
@@ -122,7 +126,7 @@ pub(crate) struct AssetUrls {
 /// The template engine plus the data every page needs.
 pub(crate) struct Pages {
     tera: Tera,
-    site: SiteInfo,
+    site: Site,
     assets: AssetUrls,
 }
 
@@ -136,25 +140,25 @@ pub(crate) struct RenderError {
 
 impl Pages {
     /// Parses the embedded templates. Fails at start-up if one is broken.
-    pub(crate) fn new(site: SiteInfo, assets: AssetUrls) -> Result<Self, tera::Error> {
+    pub(crate) fn new(site: Site, assets: AssetUrls) -> Result<Self, tera::Error> {
         let mut tera = Tera::new();
         tera.add_raw_templates(TEMPLATES.iter().copied())?;
         Ok(Self { tera, site, assets })
     }
 
     /// The site's title.
-    pub(crate) fn site_title(&self) -> &str {
-        &self.site.title
+    pub(crate) fn site_title(&self) -> String {
+        self.site.current().title.clone()
     }
 
     /// The site's absolute base URL, without trailing slash.
-    pub(crate) fn base_url(&self) -> &str {
-        &self.site.base_url
+    pub(crate) fn base_url(&self) -> String {
+        self.site.current().base_url.clone()
     }
 
     /// Whether cookies must be `Secure` (the site is served over https).
     pub(crate) fn secure_cookies(&self) -> bool {
-        self.site.base_url.starts_with("https://")
+        self.site.current().base_url.starts_with("https://")
     }
 
     /// Renders `template` with the site data, the request's `chrome` (viewer and CSRF token)
@@ -165,8 +169,14 @@ impl Pages {
         template: &'static str,
         fill: impl FnOnce(&mut Context),
     ) -> Result<String, RenderError> {
+        let settings = self.site.current();
+        let site = SiteInfo {
+            title: &settings.title,
+            description: &settings.description,
+            base_url: &settings.base_url,
+        };
         let mut context = Context::new();
-        context.insert("site", &self.site);
+        context.insert("site", &site);
         context.insert("assets", &self.assets);
         context.insert("viewer", &chrome.viewer);
         context.insert("csrf_token", &chrome.csrf_token);
@@ -183,10 +193,10 @@ mod tests {
 
     fn pages() -> Pages {
         Pages::new(
-            SiteInfo {
-                title: "Notes <&> Things".into(),
-                base_url: "http://localhost".into(),
-            },
+            Site::new(crate::site::SiteSettings::defaults(
+                "Notes <&> Things",
+                "http://localhost",
+            )),
             AssetUrls {
                 stylesheet: "/assets/style.123.css".into(),
                 highlight: "/assets/highlight.456.css".into(),

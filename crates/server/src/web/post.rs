@@ -113,7 +113,7 @@ pub(crate) async fn show(
         .await?
         .remove(&post.author_id);
     let may_edit = actor.is_some_and(|a| a.may_edit_any || a.id == post.author_id);
-    let post = view(*post, state.pages.base_url(), state.pages.site_title());
+    let post = view(*post, &state.pages.base_url(), &state.pages.site_title());
     let html = state.pages.render(&chrome, "post.html", |context| {
         context.insert("post", &post);
         context.insert("author", &author);

@@ -7,6 +7,7 @@ use posts_api::PostsPort;
 use profiles_api::ProfilesPort;
 
 use super::{Assets, Pages};
+use crate::site::Site;
 
 /// Shared, read-only application state.
 #[derive(Clone)]
@@ -21,4 +22,6 @@ pub(crate) struct AppState {
     pub(crate) pages: Arc<Pages>,
     /// Static files.
     pub(crate) assets: Arc<Assets>,
+    /// Site settings, as this instance knows them.
+    pub(crate) site: Site,
 }

@@ -26,15 +26,15 @@ pub(crate) async fn identify(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let token = request.cookie(SESSION_COOKIE).map(|c| c.value().to_owned());
-    if let (Some(token), Some(state)) = (token, request.app_data::<web::Data<AppState>>()) {
-        if !token.is_empty() {
-            match state.profiles.authenticate(&token).await {
-                Ok(Some(viewer)) => {
-                    request.extensions_mut().insert(Session { viewer, token });
-                }
-                Ok(None) => {}
-                Err(error) => tracing::warn!(%error, "cannot check the session"),
+    if let (Some(token), Some(state)) = (token, request.app_data::<web::Data<AppState>>())
+        && !token.is_empty()
+    {
+        match state.profiles.authenticate(&token).await {
+            Ok(Some(viewer)) => {
+                request.extensions_mut().insert(Session { viewer, token });
             }
+            Ok(None) => {}
+            Err(error) => tracing::warn!(%error, "cannot check the session"),
         }
     }
     next.call(request).await

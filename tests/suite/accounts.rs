@@ -415,7 +415,73 @@ async fn readers_follow_authors_and_get_their_feed(backend: Backend) {
     app.stop().await;
 }
 
+async fn avatars_upload_checked_by_content(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut person = Browser::new(&app.address);
+    person.sign_up("pictured", PASSWORD).await;
+    let token = person.get("/settings").await.csrf_token();
+    let png: Vec<u8> = [b"\x89PNG\r\n\x1a\n".as_slice(), &[0u8; 64]].concat();
+
+    let forged = person
+        .post_multipart(
+            "/settings/avatar",
+            &[("csrf_token", "wrong")],
+            ("avatar", "a.png", &png),
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+    let not_image = person
+        .post_multipart(
+            "/settings/avatar",
+            &[("csrf_token", &token)],
+            ("avatar", "a.png", b"<svg onload=alert(1)>"),
+        )
+        .await;
+    assert_eq!(not_image.status, 415);
+    assert!(not_image.body.contains("PNG, JPEG, GIF or WebP"));
+    let huge = vec![0x89u8; 3 * 1024 * 1024];
+    let too_large = person
+        .post_multipart(
+            "/settings/avatar",
+            &[("csrf_token", &token)],
+            ("avatar", "big.png", &huge),
+        )
+        .await;
+    assert_eq!(too_large.status, 413);
+
+    let uploaded = person
+        .post_multipart(
+            "/settings/avatar",
+            &[("csrf_token", &token)],
+            ("avatar", "me.png", &png),
+        )
+        .await;
+    assert_eq!(uploaded.status, 303, "{}", uploaded.body);
+    let page = Browser::new(&app.address).get("/authors/pictured").await;
+    let start = page
+        .body
+        .find("/uploads/avatars/")
+        .expect("the author page shows the picture");
+    let src: String = page.body[start..]
+        .chars()
+        .take_while(|c| *c != '"')
+        .collect();
+    let picture = Browser::new(&app.address).get(&src).await;
+    assert_eq!(picture.status, 200);
+    assert_eq!(picture.headers["content-type"], "image/png");
+    assert!(picture.headers["cache-control"].contains("immutable"));
+    assert_eq!(
+        Browser::new(&app.address)
+            .get("/uploads/avatars/..%2Fquire.db")
+            .await
+            .status,
+        404
+    );
+    app.stop().await;
+}
+
 on_both_backends!(
+    avatars_upload_checked_by_content,
     readers_follow_authors_and_get_their_feed,
     settings_edit_profile_email_and_password,
     sign_up_sign_in_sign_out,

@@ -110,6 +110,41 @@ impl Browser {
         read_page!(self, request.send_form(&fields).await)
     }
 
+    /// Posts a `multipart/form-data` body: text `fields`, then one file.
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: (&str, &str, &[u8]),
+    ) -> Page {
+        let boundary = "----quire-test-boundary-7d1f";
+        let mut body: Vec<u8> = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        let (name, filename, bytes) = file;
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let request = self
+            .client
+            .post(format!("{}{path}", self.address))
+            .insert_header(("Cookie", self.cookie_header()))
+            .insert_header((
+                "Content-Type",
+                format!("multipart/form-data; boundary={boundary}"),
+            ));
+        read_page!(self, request.send_body(body).await)
+    }
+
     /// Loads `form_page`, then posts `fields` to `action` with the page's CSRF token.
     pub async fn submit(&mut self, form_page: &str, action: &str, fields: &[(&str, &str)]) -> Page {
         let page = self.get(form_page).await;

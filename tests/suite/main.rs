@@ -18,6 +18,7 @@ mod architecture;
 mod browser;
 mod health;
 mod helpers;
+mod hostile;
 mod migrations;
 mod pages;
 mod posts;

@@ -50,7 +50,10 @@ fn published_matching(filter: &PostFilter) -> BoxedPosts {
         .filter(posts::status.eq(PUBLISHED))
         .into_boxed();
     if let Some(tag) = filter.tag.as_deref() {
-        let tag = normalise_tag(tag).unwrap_or_default();
+        // A tag with a control character matches nothing (none can be stored).
+        let tag = normalise_tag(tag)
+            .filter(|t| !t.chars().any(char::is_control))
+            .unwrap_or_default();
         query = query.filter(
             posts::id.eq_any(
                 post_tags::table
@@ -144,6 +147,10 @@ pub(crate) fn by_slug(
     let visible = |row: &PostRow| {
         row.status() == PostStatus::Published || viewer.is_some_and(|v| may_edit(v, row))
     };
+    // No slug holds a control character, and PostgreSQL refuses NUL bytes in queries.
+    if slug.chars().any(char::is_control) {
+        return Err(PostsError::NotFound.into());
+    }
     let row: Option<PostRow> = posts::table
         .filter(posts::slug.eq(slug))
         .select(PostRow::as_select())

@@ -93,8 +93,10 @@ pub(crate) fn by_id(conn: &mut DbConnection, id: i64) -> StoreResult<Option<User
 
 /// The account with this username, regardless of case (through the `lower(username)` index).
 pub(crate) fn by_username(conn: &mut DbConnection, username: &str) -> StoreResult<Option<UserRow>> {
-    // Usernames are ASCII; a lookup with anything else finds nothing without a query.
-    if !username.is_ascii() || username.is_empty() {
+    // Usernames are printable ASCII; a lookup with anything else (a NUL byte included, which
+    // PostgreSQL would refuse) finds nothing without a query.
+    if !username.is_ascii() || username.is_empty() || username.chars().any(|c| c.is_ascii_control())
+    {
         return Ok(None);
     }
     Ok(users::table
@@ -106,6 +108,10 @@ pub(crate) fn by_username(conn: &mut DbConnection, username: &str) -> StoreResul
 
 /// The account with this email (stored lower-cased).
 pub(crate) fn by_email(conn: &mut DbConnection, email: &str) -> StoreResult<Option<UserRow>> {
+    // No stored email holds a control character (and PostgreSQL refuses NUL bytes).
+    if email.chars().any(char::is_control) {
+        return Ok(None);
+    }
     Ok(users::table
         .filter(lower(users::email).eq(email.trim().to_lowercase()))
         .select(UserRow::as_select())

@@ -26,7 +26,9 @@ pub(crate) fn limited(retry_after_secs: u64) -> StoreError {
 /// The account a login (username or email) names.
 fn find(conn: &mut DbConnection, login: &str) -> StoreResult<Option<UserRow>> {
     let login = login.trim();
-    if login.is_empty() || login.len() > MAX_EMAIL {
+    // No username or email holds a control character; PostgreSQL would refuse a NUL byte in
+    // the query, so such a login is unknown without asking the database.
+    if login.is_empty() || login.len() > MAX_EMAIL || login.chars().any(char::is_control) {
         Ok(None)
     } else if login.contains('@') {
         rows::by_email(conn, login)

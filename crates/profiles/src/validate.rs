@@ -182,12 +182,41 @@ pub(crate) fn changes(changes: ProfileChanges) -> Result<CleanChanges, ProfilesE
     Ok(CleanChanges {
         display_name,
         bio_markdown,
-        avatar_url: url("avatar_url", "The picture", changes.avatar_url)?,
+        avatar_url: avatar(changes.avatar_url)?,
         website_url: url("website_url", "The website", changes.website_url)?,
     })
 }
 
 /// Checks an optional http(s) URL; empty means none.
+/// Where the server stores uploaded avatars: such paths are accepted as they are.
+pub(crate) const UPLOADED_AVATARS: &str = "/uploads/avatars/";
+
+/// An avatar: an http(s) URL, or the path of an image uploaded to this site
+/// (`/uploads/avatars/` and a file name of lower-case letters, digits, `-` and `.`).
+fn avatar(value: Option<String>) -> Result<Option<String>, ProfilesError> {
+    if let Some(name) = value
+        .as_deref()
+        .map(str::trim)
+        .and_then(|v| v.strip_prefix(UPLOADED_AVATARS))
+    {
+        let valid = !name.is_empty()
+            && name.len() <= 80
+            && !name.starts_with('.')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
+        return if valid {
+            Ok(Some(format!("{UPLOADED_AVATARS}{name}")))
+        } else {
+            Err(ProfilesError::invalid(
+                "avatar_url",
+                "That uploaded picture does not exist.",
+            ))
+        };
+    }
+    url("avatar_url", "The picture", value)
+}
+
 fn url(field: &str, what: &str, url: Option<String>) -> Result<Option<String>, ProfilesError> {
     let Some(url) = url.map(|u| u.trim().to_owned()).filter(|u| !u.is_empty()) else {
         return Ok(None);
@@ -303,5 +332,27 @@ mod tests {
             i64::from(u32::MAX - 1) * 100
         );
         assert!(listing("a\u{0}", 1, 1).is_err());
+    }
+
+    #[test]
+    fn avatars_are_web_addresses_or_uploaded_pictures() {
+        let ok = |v: &str| avatar(Some(v.to_owned())).unwrap();
+        assert_eq!(
+            ok("https://img.example/a.png").as_deref(),
+            Some("https://img.example/a.png")
+        );
+        assert_eq!(
+            ok("/uploads/avatars/7-0123456789abcdef.png").as_deref(),
+            Some("/uploads/avatars/7-0123456789abcdef.png")
+        );
+        for bad in [
+            "/uploads/avatars/../secret",
+            "/uploads/avatars/",
+            "/uploads/avatars/A.PNG",
+            "/etc/passwd",
+            "javascript:x",
+        ] {
+            assert!(avatar(Some(bad.to_owned())).is_err(), "{bad}");
+        }
     }
 }

@@ -148,6 +148,7 @@ impl Application {
             pages: Arc::new(pages),
             assets,
             site,
+            data_dir: config.data_dir.clone(),
         });
 
         // Background workers, stopped together after the server: the outbox relay (it

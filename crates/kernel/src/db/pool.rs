@@ -87,6 +87,9 @@ impl DbPool {
         let pool = r2d2::Pool::builder()
             .max_size(options.max_size)
             .min_idle(Some(1))
+            // No `SELECT 1` before every checkout: a broken connection is noticed by
+            // `has_broken` when it comes back, and the query that met it reports the error.
+            .test_on_check_out(false)
             .connection_timeout(options.connection_timeout)
             .build(ConnectionFactory { url: url.clone() })?;
         Ok(Self {

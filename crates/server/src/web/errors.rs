@@ -31,6 +31,9 @@ pub(crate) enum PageError {
     /// The viewer may not do this; the message says why.
     #[error("forbidden: {0}")]
     Forbidden(&'static str),
+    /// The request could not be read; the message says what to do.
+    #[error("bad request: {0}")]
+    BadRequest(&'static str),
     /// A module's storage is unreachable; try again later.
     #[error("temporarily unavailable: {0}")]
     Unavailable(String),
@@ -63,6 +66,7 @@ impl ResponseError for PageError {
         match self {
             PageError::NotFound => StatusCode::NOT_FOUND,
             PageError::Forbidden(_) => StatusCode::FORBIDDEN,
+            PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
             PageError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             PageError::Render(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -70,7 +74,7 @@ impl ResponseError for PageError {
 
     fn error_response(&self) -> HttpResponse {
         match self {
-            PageError::NotFound | PageError::Forbidden(_) => {}
+            PageError::NotFound | PageError::Forbidden(_) | PageError::BadRequest(_) => {}
             PageError::Unavailable(reason) => tracing::warn!(%reason, "page unavailable"),
             PageError::Render(error) => tracing::error!(%error, "page failed to render"),
         }
@@ -79,7 +83,7 @@ impl ResponseError for PageError {
             response.insert_header((header::RETRY_AFTER, "5"));
         }
         let mut response = response.finish();
-        if let PageError::Forbidden(message) = self {
+        if let PageError::Forbidden(message) | PageError::BadRequest(message) = self {
             response.extensions_mut().insert(ErrorMessage(message));
         }
         response
@@ -103,6 +107,10 @@ fn wording(status: StatusCode) -> (&'static str, &'static str) {
             "The request could not be read. Check the address or go back and try again.",
         ),
         403 => ("Not allowed", "You do not have permission to do this."),
+        413 => (
+            "Too large",
+            "What was sent is larger than this site accepts.",
+        ),
         405 => (
             "Method not allowed",
             "This address does not accept that kind of request.",

@@ -7,6 +7,7 @@ mod archive;
 mod assets;
 mod auth;
 mod authors;
+mod avatars;
 mod chrome;
 mod conditional;
 mod dashboard;
@@ -39,7 +40,9 @@ fn read() -> actix_web::Route {
 
 /// Registers every route on the app.
 pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/healthz", read().to(health::healthz))
+    cfg.app_data(web::FormConfig::default().limit(auth::FORM_LIMIT))
+        .app_data(web::PayloadConfig::default().limit(auth::FORM_LIMIT))
+        .route("/healthz", read().to(health::healthz))
         .route("/readyz", read().to(health::readyz))
         .route("/", read().to(home::first_page))
         .route("/page/{number}", read().to(home::numbered_page))
@@ -75,6 +78,8 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
             "/settings/password",
             web::post().to(settings::change_password),
         )
+        .route("/settings/avatar", web::post().to(avatars::upload))
+        .route("/uploads/avatars/{file}", read().to(avatars::serve))
         .route("/api/preview", web::post().to(editor::preview_api))
         .route("/tags/{tag}", read().to(tags::first_page))
         .route("/tags/{tag}/page/{number}", read().to(tags::numbered_page))

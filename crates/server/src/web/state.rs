@@ -24,4 +24,6 @@ pub(crate) struct AppState {
     pub(crate) assets: Arc<Assets>,
     /// Site settings, as this instance knows them.
     pub(crate) site: Site,
+    /// Where uploaded files live.
+    pub(crate) data_dir: std::path::PathBuf,
 }

@@ -107,3 +107,62 @@ impl Drop for TestDatabase {
         }
     }
 }
+
+/// Delivers every pending outbox event to a throw-away consumer named `consumer` and returns
+/// them in order, each as `(event type, payload decoded as T)`. Calling it again with the
+/// same name returns only the events written since.
+pub async fn drain_events<T>(pool: &DbPool, consumer: &str) -> Vec<(String, T)>
+where
+    T: serde::de::DeserializeOwned + Send + 'static,
+{
+    use std::sync::{Arc, Mutex};
+
+    use crate::outbox::{Event, EventHandler, HandlerFuture, OutboxSignal, Relay};
+
+    struct Drain<T> {
+        name: String,
+        seen: Mutex<Vec<(String, T)>>,
+    }
+
+    impl<T: serde::de::DeserializeOwned + Send + 'static> EventHandler for Drain<T> {
+        fn consumer(&self) -> &str {
+            &self.name
+        }
+
+        fn handle<'a>(&'a self, event: &'a Event) -> HandlerFuture<'a> {
+            Box::pin(async move {
+                let decoded: T = event.decode().unwrap_or_else(|e| {
+                    panic!(
+                        "event {} ({}) does not decode: {e}",
+                        event.id, event.event_type
+                    )
+                });
+                self.seen
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .push((event.event_type.clone(), decoded));
+                Ok(())
+            })
+        }
+    }
+
+    let drain = Arc::new(Drain {
+        name: consumer.to_owned(),
+        seen: Mutex::new(Vec::new()),
+    });
+    let mut relay = Relay::new(
+        pool.clone(),
+        Arc::new(crate::clock::SystemClock),
+        OutboxSignal::new(),
+    );
+    relay.register(drain.clone());
+    relay
+        .deliver_pending()
+        .await
+        .expect("the outbox can be read");
+    let mut seen = drain
+        .seen
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    std::mem::take(&mut *seen)
+}

@@ -1,10 +1,10 @@
 //! The posts module against real databases, on SQLite and PostgreSQL.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use kernel::clock::ManualClock;
-use kernel::outbox::{Event, EventHandler, HandlerFuture, OutboxSignal, Relay};
+use kernel::outbox::OutboxSignal;
 use kernel::testing::TestDatabase;
 use kernel::{Backend, DbPool};
 use posts_api::{
@@ -74,36 +74,16 @@ fn first_page() -> PageRequest {
     }
 }
 
-/// Collects every outbox event, decoded.
-struct Collector(Mutex<Vec<PostEvent>>);
-
-impl EventHandler for Collector {
-    fn consumer(&self) -> &str {
-        "test-collector"
-    }
-
-    fn handle<'a>(&'a self, event: &'a Event) -> HandlerFuture<'a> {
-        Box::pin(async move {
-            let decoded: PostEvent = event
-                .decode()
-                .map_err(|e| kernel::outbox::HandlerError(e.to_string()))?;
-            assert_eq!(decoded.event_type(), event.event_type);
-            self.0.lock().unwrap().push(decoded);
-            Ok(())
-        })
-    }
-}
-
+/// The events written since the last call, checked to carry their own type.
 async fn events(fixture: &Fixture) -> Vec<PostEvent> {
-    let collector = Arc::new(Collector(Mutex::new(Vec::new())));
-    let mut relay = Relay::new(
-        fixture.pool.clone(),
-        Arc::new(fixture.clock.clone()),
-        OutboxSignal::new(),
-    );
-    relay.register(collector.clone());
-    relay.deliver_pending().await.unwrap();
-    collector.0.lock().unwrap().clone()
+    kernel::testing::drain_events::<PostEvent>(&fixture.pool, "test-collector")
+        .await
+        .into_iter()
+        .map(|(event_type, event)| {
+            assert_eq!(event.event_type(), event_type);
+            event
+        })
+        .collect()
 }
 
 fn slugs(page: &posts_api::PostPage) -> Vec<&str> {

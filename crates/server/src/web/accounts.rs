@@ -10,7 +10,9 @@ use profiles_api::{NewAccount, ProfilesError};
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
-use super::auth::{MaybeSignedIn, SESSION_COOKIE, VerifiedForm, removal_cookie, session_cookie};
+use super::auth::{
+    MaybeSignedIn, NoFields, SESSION_COOKIE, VerifiedForm, removal_cookie, session_cookie,
+};
 use super::chrome::Chrome;
 use super::errors::PageError;
 
@@ -252,10 +254,6 @@ pub(crate) async fn login(
         }
     }
 }
-
-/// The empty sign-out form (its CSRF token is all it carries).
-#[derive(Debug, Deserialize)]
-pub(crate) struct NoFields {}
 
 /// `POST /logout`: ends the session on the server and forgets the cookie.
 pub(crate) async fn logout(

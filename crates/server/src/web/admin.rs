@@ -7,23 +7,13 @@ use profiles_api::{ProfilesError, Role};
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
-use super::auth::{Session, SignedIn, VerifiedForm};
+use super::auth::{NoFields, SignedIn, VerifiedForm, require_admin};
 use super::chrome::Chrome;
 use super::errors::{PageError, page_number};
 use super::view::path_segment;
 
 /// Accounts per admin page.
 const PER_PAGE: u32 = 50;
-
-fn require_admin(session: &Session) -> Result<(), PageError> {
-    if session.viewer.role == Role::Admin {
-        Ok(())
-    } else {
-        Err(PageError::Forbidden(
-            "Only administrators can use the admin area.",
-        ))
-    }
-}
 
 fn refused(error: ProfilesError) -> PageError {
     match error {
@@ -157,9 +147,20 @@ pub(crate) async fn set_role(
     Ok(back_to_users())
 }
 
-/// Forms that carry only their CSRF token.
-#[derive(Debug, Deserialize)]
-pub(crate) struct NoFields {}
+async fn set_suspended(
+    state: &AppState,
+    session: &super::auth::Session,
+    id: &str,
+    suspended: bool,
+) -> Result<HttpResponse, PageError> {
+    require_admin(session)?;
+    state
+        .profiles
+        .set_suspended(&session.viewer, account_id(id)?, suspended)
+        .await
+        .map_err(refused)?;
+    Ok(back_to_users())
+}
 
 /// `POST /admin/users/{id}/suspend`: the account cannot sign in; its sessions end.
 pub(crate) async fn suspend(
@@ -168,13 +169,7 @@ pub(crate) async fn suspend(
     id: web::Path<String>,
     VerifiedForm(NoFields {}): VerifiedForm<NoFields>,
 ) -> Result<HttpResponse, PageError> {
-    require_admin(&session)?;
-    state
-        .profiles
-        .set_suspended(&session.viewer, account_id(&id)?, true)
-        .await
-        .map_err(refused)?;
-    Ok(back_to_users())
+    set_suspended(&state, &session, &id, true).await
 }
 
 /// `POST /admin/users/{id}/unsuspend`.
@@ -184,13 +179,7 @@ pub(crate) async fn unsuspend(
     id: web::Path<String>,
     VerifiedForm(NoFields {}): VerifiedForm<NoFields>,
 ) -> Result<HttpResponse, PageError> {
-    require_admin(&session)?;
-    state
-        .profiles
-        .set_suspended(&session.viewer, account_id(&id)?, false)
-        .await
-        .map_err(refused)?;
-    Ok(back_to_users())
+    set_suspended(&state, &session, &id, false).await
 }
 
 /// `GET /admin/users/{id}/delete`: says what deleting does, and asks.

@@ -7,20 +7,10 @@ use kernel::Clock;
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
-use super::auth::{Session, SignedIn, VerifiedForm};
+use super::auth::{SignedIn, VerifiedForm, require_admin};
 use super::chrome::Chrome;
 use super::errors::PageError;
 use crate::site::{MODERATION_MODES, SiteSettings};
-
-fn require_admin(session: &Session) -> Result<(), PageError> {
-    if session.viewer.role == profiles_api::Role::Admin {
-        Ok(())
-    } else {
-        Err(PageError::Forbidden(
-            "Only administrators can use the admin area.",
-        ))
-    }
-}
 
 /// The form's values as typed (strings, so a refused form shows them again as they were).
 #[derive(Debug, Default, Deserialize, Serialize)]

@@ -358,16 +358,14 @@ pub(crate) async fn delete_page(
     Ok(chrome.html(html))
 }
 
-/// The delete confirmation form (its CSRF token is all it carries).
-#[derive(Debug, Deserialize)]
-pub(crate) struct Confirm {}
-
 /// `POST /posts/{slug}/delete`.
 pub(crate) async fn delete(
     state: web::Data<AppState>,
     SignedIn(session): SignedIn,
     slug: web::Path<String>,
-    super::auth::VerifiedForm(Confirm {}): super::auth::VerifiedForm<Confirm>,
+    super::auth::VerifiedForm(super::auth::NoFields {}): super::auth::VerifiedForm<
+        super::auth::NoFields,
+    >,
 ) -> Result<HttpResponse, PageError> {
     let actor = writer(&session)?;
     let post = editable(&state, actor, &slug).await?;
@@ -420,7 +418,9 @@ pub(crate) async fn restore(
     state: web::Data<AppState>,
     SignedIn(session): SignedIn,
     path: web::Path<(String, String)>,
-    super::auth::VerifiedForm(Confirm {}): super::auth::VerifiedForm<Confirm>,
+    super::auth::VerifiedForm(super::auth::NoFields {}): super::auth::VerifiedForm<
+        super::auth::NoFields,
+    >,
 ) -> Result<HttpResponse, PageError> {
     let actor = writer(&session)?;
     let (slug, revision) = path.into_inner();

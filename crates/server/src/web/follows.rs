@@ -8,15 +8,11 @@ use posts_api::{PageRequest, PostFilter};
 use serde::Deserialize;
 
 use super::AppState;
-use super::auth::{SignedIn, VerifiedForm};
+use super::auth::{NoFields, SignedIn, VerifiedForm};
 use super::chrome::Chrome;
 use super::errors::{PageError, page_number};
 use super::home::PER_PAGE;
 use super::view::{PageLinks, PostItem, path_segment};
-
-/// The follow/unfollow forms carry only their CSRF token.
-#[derive(Debug, Deserialize)]
-pub(crate) struct NoFields {}
 
 fn back_to(username: &str) -> HttpResponse {
     HttpResponse::SeeOther()

@@ -86,6 +86,10 @@ pub(crate) fn verify_csrf(request: &HttpRequest, token: &str) -> Result<(), Form
 /// Largest form body accepted: a post of 200 KB of Markdown, percent-encoded, fits.
 pub(crate) const FORM_LIMIT: usize = 512 * 1024;
 
+/// The fields of a form that carries only its CSRF token (sign out, delete, follow, …).
+#[derive(Debug, Deserialize)]
+pub(crate) struct NoFields {}
+
 /// A form whose CSRF token checked out; `T` holds the other fields.
 #[derive(Debug)]
 pub(crate) struct VerifiedForm<T>(pub(crate) T);

@@ -100,3 +100,14 @@ impl FromRequest for SignedIn {
         })
     }
 }
+
+/// Refuses everyone but administrators.
+pub(crate) fn require_admin(session: &Session) -> Result<(), crate::web::errors::PageError> {
+    if session.viewer.role == profiles_api::Role::Admin {
+        Ok(())
+    } else {
+        Err(crate::web::errors::PageError::Forbidden(
+            "Only administrators can use the admin area.",
+        ))
+    }
+}

@@ -12,5 +12,5 @@ mod csrf;
 mod identify;
 
 pub(crate) use cookies::{SESSION_COOKIE, removal_cookie, session_cookie};
-pub(crate) use csrf::{CsrfToken, FORM_LIMIT, VerifiedForm, verify_csrf};
-pub(crate) use identify::{MaybeSignedIn, Session, SignedIn, identify};
+pub(crate) use csrf::{CsrfToken, FORM_LIMIT, NoFields, VerifiedForm, verify_csrf};
+pub(crate) use identify::{MaybeSignedIn, Session, SignedIn, identify, require_admin};

@@ -42,13 +42,13 @@ impl SqlPosts {
         }
     }
 
-    /// Runs a read.
+    /// Runs a read (see [`DbPool::read`]: no trip to the blocking pool on SQLite).
     async fn read<T, F>(&self, query: F) -> Result<T, PostsError>
     where
         F: FnOnce(&mut DbConnection) -> StoreResult<T> + Send + 'static,
         T: Send + 'static,
     {
-        self.pool.run(query).await.map_err(PostsError::from)
+        self.pool.read(query).await.map_err(PostsError::from)
     }
 
     /// Runs a change in one write transaction, then wakes the outbox relay.

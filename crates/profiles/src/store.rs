@@ -59,7 +59,16 @@ impl SqlProfiles {
         self
     }
 
-    /// Runs a read on the blocking pool.
+    /// Runs a pure read (see [`DbPool::read`]: no trip to the blocking pool on SQLite).
+    async fn lookup<T, F>(&self, query: F) -> Result<T, ProfilesError>
+    where
+        F: FnOnce(&mut DbConnection) -> StoreResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.pool.read(query).await.map_err(ProfilesError::from)
+    }
+
+    /// Runs a read that may also tidy up (expired sessions) on the blocking pool.
     async fn read<T, F>(&self, query: F) -> Result<T, ProfilesError>
     where
         F: FnOnce(&mut DbConnection) -> StoreResult<T> + Send + 'static,
@@ -124,17 +133,17 @@ impl SqlProfiles {
 #[async_trait]
 impl ProfilesPort for SqlProfiles {
     async fn by_id(&self, id: i64) -> Result<Option<Profile>, ProfilesError> {
-        self.read(move |conn| read::by_id(conn, id)).await
+        self.lookup(move |conn| read::by_id(conn, id)).await
     }
 
     async fn by_username(&self, username: &str) -> Result<Option<Profile>, ProfilesError> {
         let username = username.to_owned();
-        self.read(move |conn| read::by_username(conn, &username))
+        self.lookup(move |conn| read::by_username(conn, &username))
             .await
     }
 
     async fn by_ids(&self, ids: Vec<i64>) -> Result<Vec<Profile>, ProfilesError> {
-        self.read(move |conn| read::by_ids(conn, &ids)).await
+        self.lookup(move |conn| read::by_ids(conn, &ids)).await
     }
 
     async fn register(
@@ -263,12 +272,12 @@ impl ProfilesPort for SqlProfiles {
         follower_id: i64,
         followed_ids: Vec<i64>,
     ) -> Result<Vec<i64>, ProfilesError> {
-        self.read(move |conn| follows::among(conn, follower_id, &followed_ids))
+        self.lookup(move |conn| follows::among(conn, follower_id, &followed_ids))
             .await
     }
 
     async fn followed_ids(&self, follower_id: i64) -> Result<Vec<i64>, ProfilesError> {
-        self.read(move |conn| follows::all_followed(conn, follower_id))
+        self.lookup(move |conn| follows::all_followed(conn, follower_id))
             .await
     }
 

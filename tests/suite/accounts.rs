@@ -159,7 +159,16 @@ async fn sign_up_and_sign_in_errors_keep_what_was_typed(backend: Backend) {
             !page.body.contains("<script>\""),
             "typed values are escaped"
         );
-        let _ = field;
+        // The error is tied to the field at fault, for assistive technology.
+        let input_start = page
+            .body
+            .find(&format!(r#"name="{field}""#))
+            .expect("field shown");
+        let input_end = input_start + page.body[input_start..].find('>').unwrap();
+        assert!(
+            page.body[input_start..input_end].contains(r#"aria-invalid="true""#),
+            "{username}/{email}: {field} marked invalid"
+        );
     }
     let wrong = browser
         .submit(

@@ -4,7 +4,6 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use kernel::db::write_transaction;
 use kernel::outbox::OutboxSignal;
 use kernel::{Clock, DbConnection, DbPool};
 use posts_api::{
@@ -58,15 +57,10 @@ impl SqlPosts {
         T: Send + 'static,
     {
         let now = self.clock.now();
-        let result = self
-            .pool
-            .run(move |conn| write_transaction::<_, StoreError, _>(conn, |conn| command(conn, now)))
+        self.pool
+            .write::<_, StoreError, _>(&self.outbox, move |conn| command(conn, now))
             .await
-            .map_err(PostsError::from);
-        if result.is_ok() {
-            self.outbox.notify();
-        }
-        result
+            .map_err(PostsError::from)
     }
 
     /// Runs a change to one post and returns the post as it now stands.

@@ -101,15 +101,10 @@ impl SqlProfiles {
         T: Send + 'static,
     {
         let now = self.clock.now();
-        let result = self
-            .pool
-            .run(move |conn| write_transaction::<_, StoreError, _>(conn, |conn| command(conn, now)))
+        self.pool
+            .write::<_, StoreError, _>(&self.outbox, move |conn| command(conn, now))
             .await
-            .map_err(ProfilesError::from);
-        if result.is_ok() {
-            self.outbox.notify();
-        }
-        result
+            .map_err(ProfilesError::from)
     }
 
     /// Hashes the password (off the async threads, before the transaction, so no lock is

@@ -6,6 +6,7 @@ use diesel::r2d2::R2D2Connection;
 use diesel::{Connection, PgConnection};
 
 use super::{Backend, DatabaseUrl, DbConnection, DbError, sqlite};
+use crate::outbox::OutboxSignal;
 
 /// Opens connections for the pool, applying the SQLite pragmas to each new one.
 #[derive(Debug, Clone)]
@@ -133,6 +134,24 @@ impl DbPool {
 }
 
 impl DbPool {
+    /// Runs `work` in one write transaction (see [`super::write_transaction`]) on the blocking
+    /// pool and, once it has committed, wakes the outbox relay: the work may have appended
+    /// events, which are then delivered at once instead of at the next poll.
+    pub async fn write<T, E, F>(&self, outbox: &OutboxSignal, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + From<diesel::result::Error> + Send + 'static,
+    {
+        let result = self
+            .run(move |conn| super::write_transaction(conn, work))
+            .await;
+        if result.is_ok() {
+            outbox.notify();
+        }
+        result
+    }
+
     /// Runs read-only `work` (it must not write). On SQLite, when a pooled connection is free
     /// at once, it runs right here on the calling thread: in WAL mode a reader never waits for
     /// a writer's lock, so the query takes microseconds — less than the trip to the blocking

@@ -143,16 +143,23 @@ pub(crate) fn full_post(conn: &mut DbConnection, row: PostRow) -> StoreResult<Po
         .ok_or_else(|| posts_api::PostsError::NotFound.into())
 }
 
-/// Full posts with tags and counts fetched in two batch queries (no N+1).
-pub(crate) fn full_posts(conn: &mut DbConnection, rows: Vec<PostRow>) -> StoreResult<Vec<Post>> {
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+/// Builds one value per row with its tags and favorite count, fetched for all rows in two
+/// batch queries (no N+1).
+fn with_tags_and_counts<R, T>(
+    conn: &mut DbConnection,
+    rows: Vec<R>,
+    id_of: fn(&R) -> i64,
+    build: fn(R, Vec<String>, u64) -> T,
+) -> StoreResult<Vec<T>> {
+    let ids: Vec<i64> = rows.iter().map(id_of).collect();
     let mut tags = tags_of(conn, &ids)?;
     let favorites = favorite_counts(conn, &ids)?;
     Ok(rows
         .into_iter()
         .map(|row| {
-            let id = row.id;
-            row.into_post(
+            let id = id_of(&row);
+            build(
+                row,
                 tags.remove(&id).unwrap_or_default(),
                 favorites.get(&id).copied().unwrap_or(0),
             )
@@ -160,22 +167,15 @@ pub(crate) fn full_posts(conn: &mut DbConnection, rows: Vec<PostRow>) -> StoreRe
         .collect())
 }
 
-/// Summaries of many posts, with tags and counts fetched in two batch queries (no N+1).
+/// Full posts with their tags and favorite counts.
+pub(crate) fn full_posts(conn: &mut DbConnection, rows: Vec<PostRow>) -> StoreResult<Vec<Post>> {
+    with_tags_and_counts(conn, rows, |row| row.id, PostRow::into_post)
+}
+
+/// Summaries of many posts with their tags and favorite counts.
 pub(crate) fn summaries(
     conn: &mut DbConnection,
     rows: Vec<SummaryRow>,
 ) -> StoreResult<Vec<PostSummary>> {
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let mut tags = tags_of(conn, &ids)?;
-    let favorites = favorite_counts(conn, &ids)?;
-    Ok(rows
-        .into_iter()
-        .map(|row| {
-            let id = row.id;
-            row.into_summary(
-                tags.remove(&id).unwrap_or_default(),
-                favorites.get(&id).copied().unwrap_or(0),
-            )
-        })
-        .collect())
+    with_tags_and_counts(conn, rows, |row| row.id, SummaryRow::into_summary)
 }

@@ -9,10 +9,12 @@
 //! it wait, so each consumer sees events in order. Handlers must still be idempotent: a crash
 //! between handling and recording means one more delivery.
 
+mod live;
 mod relay;
 mod schema;
 mod store;
 
+pub use live::{LIVE_HORIZON, LiveProgress};
 pub use relay::{
     ConsumerReport, DeliveryReport, EventHandler, HandlerError, HandlerFuture, OutboxSignal, Relay,
     RelayOptions,

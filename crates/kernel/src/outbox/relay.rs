@@ -4,11 +4,13 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use tokio::sync::{Notify, watch};
 use tokio::time::Instant;
 
+use super::live::{LiveProgress, LiveSubscriber};
 use super::store::{self, Event};
 use crate::clock::Clock;
 use crate::db::{DbError, DbPool};
@@ -39,8 +41,17 @@ pub trait EventHandler: Send + Sync {
 
 /// Wakes the relay right after a commit that appended events, so delivery does not wait for
 /// the next poll. Cheap to clone; hand one to every module that writes events.
+///
+/// It also counts how often it was raised, so a live subscriber can tell whether every
+/// event committed by this process has reached it yet (see [`LiveProgress`]).
 #[derive(Debug, Clone, Default)]
-pub struct OutboxSignal(Arc<Notify>);
+pub struct OutboxSignal(Arc<SignalState>);
+
+#[derive(Debug, Default)]
+struct SignalState {
+    wake: Notify,
+    raised: AtomicU64,
+}
 
 impl OutboxSignal {
     /// A fresh signal.
@@ -48,13 +59,19 @@ impl OutboxSignal {
         Self::default()
     }
 
-    /// Tells the relay there is something new to deliver.
+    /// Tells the relay there is something new to deliver. Call it after the commit.
     pub fn notify(&self) {
-        self.0.notify_one();
+        self.0.raised.fetch_add(1, Ordering::AcqRel);
+        self.0.wake.notify_one();
+    }
+
+    /// How many times [`OutboxSignal::notify`] was called so far.
+    pub fn raised(&self) -> u64 {
+        self.0.raised.load(Ordering::Acquire)
     }
 
     async fn notified(&self) {
-        self.0.notified().await;
+        self.0.wake.notified().await;
     }
 }
 
@@ -120,6 +137,7 @@ pub struct Relay {
     clock: Arc<dyn Clock>,
     signal: OutboxSignal,
     handlers: Vec<Arc<dyn EventHandler>>,
+    live: Vec<LiveSubscriber>,
     options: RelayOptions,
 }
 
@@ -141,6 +159,7 @@ impl Relay {
             clock,
             signal,
             handlers: Vec::new(),
+            live: Vec::new(),
             options: RelayOptions::default(),
         }
     }
@@ -162,10 +181,29 @@ impl Relay {
         self.handlers.push(handler);
     }
 
+    /// Adds a live subscriber: a consumer that hears of every event appended from now on,
+    /// with its progress kept in memory rather than in the database (see [`LiveProgress`]).
+    /// Live subscribers are served before the registered consumers on every pass.
+    pub async fn subscribe_live(
+        &mut self,
+        handler: Arc<dyn EventHandler>,
+    ) -> Result<LiveProgress, DbError> {
+        let (subscriber, progress) =
+            LiveSubscriber::subscribe(&self.pool, &self.signal, handler).await?;
+        self.live.push(subscriber);
+        Ok(progress)
+    }
+
     /// Delivers everything pending to every consumer, once, ignoring backoff. A failing
     /// handler stops its own consumer's pass; the others go on.
     pub async fn deliver_pending(&self) -> Result<DeliveryReport, DbError> {
         let mut report = DeliveryReport::default();
+        for subscriber in &self.live {
+            let consumer_report = self.deliver_live(subscriber).await?;
+            report
+                .consumers
+                .insert(subscriber.consumer().to_owned(), consumer_report);
+        }
         for handler in &self.handlers {
             let consumer_report = self.deliver_to(handler).await?;
             report
@@ -173,6 +211,29 @@ impl Relay {
                 .insert(handler.consumer().to_owned(), consumer_report);
         }
         Ok(report)
+    }
+
+    async fn deliver_live(&self, subscriber: &LiveSubscriber) -> Result<ConsumerReport, DbError> {
+        let outcome = subscriber
+            .deliver(&self.pool, &self.signal, self.options.batch_size)
+            .await?;
+        Ok(match outcome {
+            Ok(delivered) => ConsumerReport {
+                delivered,
+                failure: None,
+            },
+            Err(failure) => {
+                tracing::warn!(
+                    consumer = subscriber.consumer(),
+                    %failure,
+                    "live outbox subscriber failed; will retry"
+                );
+                ConsumerReport {
+                    delivered: 0,
+                    failure: Some(failure),
+                }
+            }
+        })
     }
 
     /// Delivers everything pending to one consumer, in id order, stopping at the first
@@ -214,6 +275,25 @@ impl Relay {
         }
     }
 
+    /// Clears a consumer's backoff after a good pass, or doubles it after a failed one.
+    fn pace(
+        &self,
+        retry_at: &mut HashMap<String, (Instant, Duration)>,
+        name: String,
+        failed: bool,
+    ) {
+        if !failed {
+            retry_at.remove(&name);
+            return;
+        }
+        let backoff = retry_at
+            .get(&name)
+            .map_or(self.options.initial_backoff, |(_, b)| {
+                (*b * 2).min(self.options.max_backoff)
+            });
+        retry_at.insert(name, (Instant::now() + backoff, backoff));
+    }
+
     /// Runs until `shutdown` turns true: delivers on every signal and every poll interval,
     /// backing off per consumer while its handler fails or the database is unreachable.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
@@ -223,6 +303,20 @@ impl Relay {
                 break;
             }
             let now = Instant::now();
+            for subscriber in &self.live {
+                let name = subscriber.consumer().to_owned();
+                if retry_at.get(&name).is_some_and(|(at, _)| *at > now) {
+                    continue;
+                }
+                let failure = match self.deliver_live(subscriber).await {
+                    Ok(report) => report.failure,
+                    Err(error) => {
+                        tracing::warn!(consumer = %name, %error, "outbox relay cannot read the outbox");
+                        Some(error.to_string())
+                    }
+                };
+                self.pace(&mut retry_at, name, failure.is_some());
+            }
             for handler in &self.handlers {
                 let name = handler.consumer().to_owned();
                 if retry_at.get(&name).is_some_and(|(at, _)| *at > now) {
@@ -235,19 +329,7 @@ impl Relay {
                         Some(error.to_string())
                     }
                 };
-                match failure {
-                    None => {
-                        retry_at.remove(&name);
-                    }
-                    Some(_) => {
-                        let backoff = retry_at
-                            .get(&name)
-                            .map_or(self.options.initial_backoff, |(_, b)| {
-                                (*b * 2).min(self.options.max_backoff)
-                            });
-                        retry_at.insert(name, (Instant::now() + backoff, backoff));
-                    }
-                }
+                self.pace(&mut retry_at, name, failure.is_some());
             }
             let next_retry = retry_at.values().map(|(at, _)| *at).min();
             let next_poll = Instant::now() + self.options.poll_interval;

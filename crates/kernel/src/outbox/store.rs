@@ -94,6 +94,28 @@ pub(crate) fn pending_for(
         .load(conn)?)
 }
 
+/// Events with an id above `after`, oldest first, at most `limit` of them.
+pub(crate) fn events_after(
+    conn: &mut DbConnection,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<Event>, DbError> {
+    Ok(outbox_events::table
+        .filter(outbox_events::id.gt(after))
+        .order(outbox_events::id.asc())
+        .limit(limit)
+        .select(Event::as_select())
+        .load(conn)?)
+}
+
+/// The newest event's id, or 0 when the outbox is empty.
+pub(crate) fn newest_id(conn: &mut DbConnection) -> Result<i64, DbError> {
+    let newest: Option<i64> = outbox_events::table
+        .select(diesel::dsl::max(outbox_events::id))
+        .first(conn)?;
+    Ok(newest.unwrap_or(0))
+}
+
 /// Records that `consumer` has handled `event_id`. Recording twice is harmless (another
 /// instance may have raced us to it).
 pub(crate) fn mark_delivered(

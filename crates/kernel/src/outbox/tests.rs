@@ -254,6 +254,60 @@ async fn background_relay_delivers_on_signal_retries_and_stops(backend: Backend)
         .unwrap();
 }
 
+async fn live_subscriber_hears_only_new_events_and_reports_progress(backend: Backend) {
+    let (_db, pool) = migrated(backend);
+    let before = append_committed(&pool, "before");
+    let signal = OutboxSignal::new();
+    let mut relay = Relay::new(pool.clone(), Arc::new(SystemClock), signal.clone());
+    let cache = Recorder::new("page-cache");
+    let progress = relay
+        .subscribe_live(Arc::clone(&cache) as Arc<dyn EventHandler>)
+        .await
+        .unwrap();
+    assert!(progress.caught_up(), "nothing committed since subscribing");
+
+    let first = append_committed(&pool, "one");
+    signal.notify();
+    assert!(
+        !progress.caught_up(),
+        "a local commit has not reached it yet"
+    );
+    relay.deliver_pending().await.unwrap();
+    assert!(progress.caught_up());
+    let second = append_committed(&pool, "two");
+    relay.deliver_pending().await.unwrap();
+    relay.deliver_pending().await.unwrap();
+
+    // Events from before the subscription are not replayed, later ones come once each,
+    // and nothing about them is written to the database.
+    assert!(before < first);
+    assert_eq!(cache.seen(), vec![first, second]);
+    let recorded = store::delivered_to(&mut pool.get().unwrap(), "page-cache").unwrap();
+    assert!(recorded.is_empty());
+}
+
+async fn live_subscriber_retries_a_failed_event(backend: Backend) {
+    let (_db, pool) = migrated(backend);
+    let signal = OutboxSignal::new();
+    let mut relay = Relay::new(pool.clone(), Arc::new(SystemClock), signal.clone());
+    let cache = Recorder::failing("page-cache", 1);
+    let progress = relay
+        .subscribe_live(Arc::clone(&cache) as Arc<dyn EventHandler>)
+        .await
+        .unwrap();
+    let id = append_committed(&pool, "one");
+    signal.notify();
+    let report = relay.deliver_pending().await.unwrap();
+    assert_eq!(report.failed(), 1);
+    assert!(
+        !progress.caught_up(),
+        "a failed pass does not count as caught up"
+    );
+    relay.deliver_pending().await.unwrap();
+    assert_eq!(cache.seen(), vec![id]);
+    assert!(progress.caught_up());
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -275,4 +329,6 @@ on_both_backends!(
     pending_events_survive_a_restart,
     events_a_consumer_ignores_are_recorded_without_a_call,
     background_relay_delivers_on_signal_retries_and_stops,
+    live_subscriber_hears_only_new_events_and_reports_progress,
+    live_subscriber_retries_a_failed_event,
 );

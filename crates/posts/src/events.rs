@@ -28,6 +28,7 @@ pub(crate) fn document(
         author_id: row.author_id,
         published_at: row.published_at.unwrap_or(row.updated_at).and_utc(),
         updated_at: row.updated_at.and_utc(),
+        former_tags: Vec::new(),
     })
 }
 

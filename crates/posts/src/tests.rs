@@ -322,8 +322,45 @@ async fn unpublish_and_delete_announce_themselves(backend: Backend) {
         Err(PostsError::NotFound)
     );
     assert!(f.posts.tags().await.unwrap().is_empty());
-    let types: Vec<&str> = events(&f).await.iter().map(PostEvent::event_type).collect();
+    let events = events(&f).await;
+    let types: Vec<&str> = events.iter().map(PostEvent::event_type).collect();
     assert_eq!(types, ["PostPublished", "PostUnpublished", "PostDeleted"]);
+    // Both carry what list pages need to forget the post: its author and tags.
+    for event in &events[1..] {
+        let (PostEvent::PostUnpublished {
+            author_id, tags, ..
+        }
+        | PostEvent::PostDeleted {
+            author_id, tags, ..
+        }) = event
+        else {
+            panic!("unexpected {event:?}");
+        };
+        assert_eq!(
+            (*author_id, tags.as_slice()),
+            (ALICE.id, ["x".to_owned()].as_slice())
+        );
+    }
+}
+
+async fn an_update_names_the_tags_the_post_lost(backend: Backend) {
+    let f = fixture(backend);
+    let post = f
+        .posts
+        .create(ALICE, draft("Tagged", "Body.", &["keep", "drop"]))
+        .await
+        .unwrap();
+    f.posts.publish(ALICE, post.id).await.unwrap();
+    f.posts
+        .update(ALICE, post.id, draft("Tagged", "Body.", &["keep", "new"]))
+        .await
+        .unwrap();
+    let events = events(&f).await;
+    let [_, PostEvent::PostUpdated(doc)] = events.as_slice() else {
+        panic!("expected PostPublished then PostUpdated, got {events:?}");
+    };
+    assert_eq!(doc.tags, ["keep", "new"]);
+    assert_eq!(doc.former_tags, ["drop"]);
 }
 
 async fn only_the_author_or_an_editor_may_change_a_post(backend: Backend) {
@@ -630,6 +667,7 @@ on_both_backends!(
     slugs_are_unique_follow_drafts_and_redirect_when_published,
     scheduled_posts_go_live_when_their_time_comes,
     unpublish_and_delete_announce_themselves,
+    an_update_names_the_tags_the_post_lost,
     only_the_author_or_an_editor_may_change_a_post,
     every_save_of_the_text_keeps_a_revision,
     tags_are_normalised_counted_and_filterable,

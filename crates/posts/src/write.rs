@@ -9,8 +9,8 @@ use posts_api::{Actor, PostEvent, PostStatus, PostsError, Revision};
 use crate::error::StoreResult;
 use crate::events;
 use crate::read::{self, editable_row};
-use crate::render::{self, Derived};
-use crate::rows::PostRow;
+use crate::render;
+use crate::rows::{self, PostRow};
 use crate::schema::{post_favorites, post_revisions, post_tags, posts};
 use crate::slugs;
 use crate::validate::CleanDraft;
@@ -106,6 +106,7 @@ pub(crate) fn update(
         || row.body_markdown != draft.body_markdown;
     let derived = render::derive(&draft.body_markdown);
     let at = now.naive_utc();
+    let tags_before = rows::tags_of(conn, &[id])?.remove(&id).unwrap_or_default();
     diesel::update(posts::table.find(id))
         .set((
             posts::slug.eq(&slug),
@@ -126,22 +127,15 @@ pub(crate) fn update(
         keep_revision(conn, id, actor.id, draft, at)?;
     }
     if published {
-        announce(conn, id, &derived, now, PostEvent::PostUpdated)?;
+        let row = read::row_by_id(conn, id)?.ok_or(PostsError::NotFound)?;
+        let mut document = events::document(conn, &row, &derived)?;
+        document.former_tags = tags_before
+            .into_iter()
+            .filter(|tag| !document.tags.contains(tag))
+            .collect();
+        events::record(conn, &PostEvent::PostUpdated(document), now)?;
     }
     Ok(())
-}
-
-/// Appends a `PostPublished`/`PostUpdated` event built from the post as it now stands.
-fn announce(
-    conn: &mut DbConnection,
-    id: i64,
-    derived: &Derived,
-    now: DateTime<Utc>,
-    kind: fn(posts_api::PostDocument) -> PostEvent,
-) -> StoreResult<()> {
-    let row = read::row_by_id(conn, id)?.ok_or(PostsError::NotFound)?;
-    let document = events::document(conn, &row, derived)?;
-    events::record(conn, &kind(document), now)
 }
 
 fn set_status(
@@ -169,7 +163,9 @@ fn go_live(
 ) -> StoreResult<()> {
     set_status(conn, row.id, PostStatus::Published, Some(at), now)?;
     let derived = render::derive(&row.body_markdown);
-    announce(conn, row.id, &derived, now, PostEvent::PostPublished)
+    let row = read::row_by_id(conn, row.id)?.ok_or(PostsError::NotFound)?;
+    let document = events::document(conn, &row, &derived)?;
+    events::record(conn, &PostEvent::PostPublished(document), now)
 }
 
 /// Publishes now. Publishing a published post changes nothing.
@@ -229,6 +225,8 @@ pub(crate) fn unpublish(
             let event = PostEvent::PostUnpublished {
                 post_id: id,
                 slug: row.slug,
+                author_id: row.author_id,
+                tags: rows::tags_of(conn, &[id])?.remove(&id).unwrap_or_default(),
             };
             events::record(conn, &event, now)
         }
@@ -243,6 +241,7 @@ pub(crate) fn delete(
     id: i64,
 ) -> StoreResult<()> {
     let row = editable_row(conn, actor, id)?;
+    let tags = rows::tags_of(conn, &[id])?.remove(&id).unwrap_or_default();
     // Children first, so the deletion does not depend on foreign-key cascades being on.
     diesel::delete(post_tags::table.filter(post_tags::post_id.eq(id))).execute(conn)?;
     diesel::delete(post_revisions::table.filter(post_revisions::post_id.eq(id))).execute(conn)?;
@@ -256,6 +255,8 @@ pub(crate) fn delete(
     let event = PostEvent::PostDeleted {
         post_id: id,
         slug: row.slug,
+        author_id: row.author_id,
+        tags,
     };
     events::record(conn, &event, now)
 }

@@ -24,6 +24,10 @@ pub struct PostDocument {
     pub published_at: DateTime<Utc>,
     /// Last change.
     pub updated_at: DateTime<Utc>,
+    /// Tags the post lost in this change (only in `PostUpdated`): lists of those tags no
+    /// longer show it.
+    #[serde(default)]
+    pub former_tags: Vec<String>,
 }
 
 /// A change to a post that others may react to.
@@ -39,6 +43,12 @@ pub enum PostEvent {
         post_id: i64,
         /// Its slug at the time.
         slug: String,
+        /// Its author.
+        #[serde(default)]
+        author_id: i64,
+        /// Its tags at the time.
+        #[serde(default)]
+        tags: Vec<String>,
     },
     /// A post was deleted for good.
     PostDeleted {
@@ -46,6 +56,12 @@ pub enum PostEvent {
         post_id: i64,
         /// Its slug at the time.
         slug: String,
+        /// Its author.
+        #[serde(default)]
+        author_id: i64,
+        /// Its tags at the time.
+        #[serde(default)]
+        tags: Vec<String>,
     },
 }
 

@@ -37,7 +37,10 @@ async fn readyz_reports_database_and_migrations(backend: Backend) {
     assert_eq!(json["status"], "unavailable");
     assert_eq!(
         json["pending_migrations"],
-        serde_json::json!(["2026-11-25-000400_create_comments"])
+        serde_json::json!([
+            "2026-11-25-000400_create_comments",
+            "2026-11-25-000410_comment_moderation"
+        ])
     );
     // The liveness probe is unaffected.
     assert_eq!(app.get("/healthz").await.0, 200);

@@ -64,7 +64,7 @@ async fn up_down_up(backend: Backend) {
     let reverted = kernel::migrations::revert_all_modules(conn, &MIGRATION_ORDER).unwrap();
     assert_eq!(reverted.len(), all, "{reverted:?}");
     assert!(
-        reverted[0].contains("create_comments"),
+        reverted[0].contains("comment_moderation"),
         "reverse order: {reverted:?}"
     );
     for (_, table) in TABLES {

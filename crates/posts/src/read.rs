@@ -217,7 +217,7 @@ pub(crate) fn neighbours(
     else {
         return Ok((None, None));
     };
-    let older: Option<(String, String)> = posts::table
+    let older: Option<(i64, String, String)> = posts::table
         .filter(posts::status.eq(PUBLISHED))
         .filter(
             posts::published_at
@@ -225,10 +225,10 @@ pub(crate) fn neighbours(
                 .or(posts::published_at.eq(at).and(posts::id.lt(id))),
         )
         .order((posts::published_at.desc(), posts::id.desc()))
-        .select((posts::slug, posts::title))
+        .select((posts::id, posts::slug, posts::title))
         .first(conn)
         .optional()?;
-    let newer: Option<(String, String)> = posts::table
+    let newer: Option<(i64, String, String)> = posts::table
         .filter(posts::status.eq(PUBLISHED))
         .filter(
             posts::published_at
@@ -236,10 +236,10 @@ pub(crate) fn neighbours(
                 .or(posts::published_at.eq(at).and(posts::id.gt(id))),
         )
         .order((posts::published_at.asc(), posts::id.asc()))
-        .select((posts::slug, posts::title))
+        .select((posts::id, posts::slug, posts::title))
         .first(conn)
         .optional()?;
-    let link = |(slug, title)| PostLink { slug, title };
+    let link = |(id, slug, title)| PostLink { id, slug, title };
     Ok((older.map(link), newer.map(link)))
 }
 

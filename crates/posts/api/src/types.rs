@@ -160,6 +160,8 @@ pub struct ArchiveEntry {
 /// A link to a neighbouring post.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PostLink {
+    /// The post.
+    pub id: i64,
     /// Its slug.
     pub slug: String,
     /// Its title.

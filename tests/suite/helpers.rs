@@ -25,6 +25,9 @@ pub struct TestApp {
     pub clock: ManualClock,
     pub client: awc::Client,
     handle: ServerHandle,
+    /// The app's outbox signal: changes made through [`TestApp::posts`] and
+    /// [`TestApp::profiles`] wake its relay as the app's own changes do.
+    outbox: OutboxSignal,
     _data_dir: tempfile::TempDir,
 }
 
@@ -69,7 +72,7 @@ impl TestApp {
         SqlPosts::new(
             self.db.pool(),
             Arc::new(self.clock.clone()),
-            OutboxSignal::new(),
+            self.outbox.clone(),
         )
     }
 
@@ -78,7 +81,7 @@ impl TestApp {
         SqlProfiles::new(
             self.db.pool(),
             Arc::new(self.clock.clone()),
-            OutboxSignal::new(),
+            self.outbox.clone(),
         )
     }
 
@@ -136,6 +139,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
         search_url: None,
         site_title: "Test Notes".into(),
         workers: Some(1),
+        page_cache_bytes: 4 * 1024 * 1024,
     };
     let clock = ManualClock::new(test_epoch());
     let app = Application::build_with_clock(config, Arc::new(clock.clone()))
@@ -143,6 +147,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
         .expect("application builds");
     let address = format!("http://{}", app.local_addr());
     let handle = app.handle();
+    let outbox = app.outbox_signal();
     actix_web::rt::spawn(app.run_until_stopped());
     TestApp {
         address,
@@ -155,6 +160,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
             .timeout(std::time::Duration::from_secs(30))
             .finish(),
         handle,
+        outbox,
         _data_dir: data_dir,
     }
 }

@@ -95,13 +95,7 @@ pub(crate) fn clean(draft: PostDraft) -> Result<CleanDraft, PostsError> {
     })
 }
 
-/// Normalises one tag: trimmed, lower-case, inner whitespace collapsed to single spaces.
-/// `None` when nothing is left.
-pub(crate) fn normalise_tag(tag: &str) -> Option<String> {
-    let words: Vec<String> = tag.split_whitespace().map(str::to_lowercase).collect();
-    let tag = words.join(" ");
-    (!tag.is_empty()).then_some(tag)
-}
+pub(crate) use posts_api::normalise_tag;
 
 fn clean_tags(tags: &[String]) -> Result<Vec<String>, PostsError> {
     let mut clean: Vec<String> = Vec::new();

@@ -18,6 +18,8 @@ pub const DEFAULT_DATA_DIR: &str = "./data";
 pub const DEFAULT_CONFIG_FILE: &str = "quire.toml";
 /// The site title until one is configured.
 pub const DEFAULT_SITE_TITLE: &str = "Quire";
+/// Default memory for the page cache, in MiB.
+pub const DEFAULT_PAGE_CACHE_MB: usize = 16;
 
 /// Options from the command line and the environment (flag wins over environment).
 #[derive(Debug, Clone, Default, Args)]
@@ -40,6 +42,9 @@ pub struct ConfigArgs {
     /// The site's title [default: Quire]
     #[arg(long, env = "QUIRE_SITE_TITLE", value_name = "TITLE")]
     pub site_title: Option<String>,
+    /// Memory for rendered pages served to anonymous readers, in MiB; 0 turns the cache off [default: 16]
+    #[arg(long, env = "QUIRE_PAGE_CACHE_MB", value_name = "MIB")]
+    pub page_cache_mb: Option<usize>,
     /// Configuration file [default: ./quire.toml when it exists]
     #[arg(long, env = "QUIRE_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -61,6 +66,8 @@ pub struct FileConfig {
     pub search_url: Option<String>,
     /// Same as `--site-title`.
     pub site_title: Option<String>,
+    /// Same as `--page-cache-mb`.
+    pub page_cache_mb: Option<usize>,
 }
 
 /// Configuration that cannot be used, with what to change.
@@ -118,6 +125,8 @@ pub struct Config {
     pub site_title: String,
     /// HTTP worker threads; `None` lets actix pick one per core.
     pub workers: Option<usize>,
+    /// Bytes of rendered pages kept for anonymous readers (0: no page cache).
+    pub page_cache_bytes: usize,
 }
 
 impl Config {
@@ -172,6 +181,10 @@ impl Config {
         if site_title.is_empty() {
             return Err(ConfigError::EmptyTitle);
         }
+        let page_cache_mb = args
+            .page_cache_mb
+            .or(file.page_cache_mb)
+            .unwrap_or(DEFAULT_PAGE_CACHE_MB);
         Ok(Self {
             bind,
             database_url,
@@ -180,6 +193,7 @@ impl Config {
             search_url,
             site_title,
             workers: None,
+            page_cache_bytes: page_cache_mb.saturating_mul(1024 * 1024),
         })
     }
 
@@ -202,6 +216,13 @@ impl Config {
                     .map_or_else(|| "unset (in-process)".to_owned(), redact_userinfo),
             ),
             ("site_title", self.site_title.clone()),
+            (
+                "page_cache",
+                match self.page_cache_bytes {
+                    0 => "off".to_owned(),
+                    bytes => format!("{} MiB", bytes / (1024 * 1024)),
+                },
+            ),
         ]
     }
 }

@@ -58,6 +58,7 @@ pub struct Application {
     server: Server,
     workers: Vec<tokio::task::JoinHandle<()>>,
     stop_workers: watch::Sender<bool>,
+    outbox: OutboxSignal,
 }
 
 /// Opens the database, creating the SQLite file if needed, and applies every module's
@@ -127,10 +128,8 @@ impl Application {
                 .await
                 .map_err(|e| DbError::Task(e.to_string()))??
         };
-        let site = Site::new(SiteSettings::from_stored(
-            SiteSettings::defaults(&config.site_title, &base_url),
-            &stored,
-        ));
+        let default_settings = SiteSettings::defaults(&config.site_title, &base_url);
+        let site = Site::new(SiteSettings::from_stored(default_settings.clone(), &stored));
         let pages = Pages::new(site.clone(), asset_urls)
             .map_err(|e| StartupError::Templates(e.to_string()))?;
         let outbox = OutboxSignal::new();
@@ -141,20 +140,29 @@ impl Application {
             clock.clone(),
             outbox.clone(),
         ));
+        let page_cache = Arc::new(web::PageCache::new(config.page_cache_bytes));
         let state = actix_web::web::Data::new(AppState {
+            page_cache: page_cache.clone(),
             posts: posts.clone(),
             profiles,
             pool: pool.clone(),
             pages: Arc::new(pages),
             assets,
-            site,
+            site: site.clone(),
             data_dir: config.data_dir.clone(),
         });
 
         // Background workers, stopped together after the server: the outbox relay (it
-        // delivers to the consumers registered here; none yet — search and the page cache
-        // register theirs when they land) and the scheduler of posts.
-        let relay = Relay::new(pool, clock, outbox);
+        // delivers to the consumers registered here) and the scheduler of posts.
+        let mut relay = Relay::new(pool.clone(), clock, outbox.clone());
+        let invalidator = web::PageCacheInvalidator::new(
+            page_cache.clone(),
+            posts.clone(),
+            pool,
+            site,
+            default_settings,
+        );
+        page_cache.follow(relay.subscribe_live(Arc::new(invalidator)).await?);
         let (stop_workers, stopped) = watch::channel(false);
         let workers = vec![
             tokio::spawn(relay.run(stopped.clone())),
@@ -170,6 +178,7 @@ impl Application {
                 .app_data(state.clone())
                 .wrap(from_fn(web::identify))
                 .wrap(from_fn(web::conditional_get))
+                .wrap(from_fn(web::serve_cached_pages))
                 .wrap(web::render_error_pages())
                 .wrap(web::security_headers())
                 .wrap(from_fn(web::log_requests))
@@ -190,6 +199,7 @@ impl Application {
             server: server.run(),
             workers,
             stop_workers,
+            outbox,
         })
     }
 
@@ -201,6 +211,13 @@ impl Application {
     /// The public base URL: configured, or derived from the bound address.
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// The signal the modules raise after committing an event. Code that writes through the
+    /// modules beside the server (tests, tools in the same process) should raise this one,
+    /// so the relay and the page cache learn of the change at once.
+    pub fn outbox_signal(&self) -> OutboxSignal {
+        self.outbox.clone()
     }
 
     /// A handle to stop the server gracefully from elsewhere.

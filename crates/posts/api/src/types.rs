@@ -268,3 +268,11 @@ impl PostPage {
         self.request.offset() + (self.posts.len() as u64) < self.total
     }
 }
+
+/// The one spelling of a tag: trimmed, lower-case, inner whitespace collapsed to single
+/// spaces. `None` when nothing is left. Posts store tags this way and filters compare so.
+pub fn normalise_tag(tag: &str) -> Option<String> {
+    let words: Vec<String> = tag.split_whitespace().map(str::to_lowercase).collect();
+    let tag = words.join(" ");
+    (!tag.is_empty()).then_some(tag)
+}

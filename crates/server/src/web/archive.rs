@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::AppState;
 use super::chrome::Chrome;
 use super::errors::PageError;
+use super::page_cache::{Dep, cacheable};
 use super::view::path_segment;
 
 #[derive(Serialize)]
@@ -56,5 +57,5 @@ pub(crate) async fn show(
     let html = state.pages.render(&chrome, "archive.html", |context| {
         context.insert("months", &months)
     })?;
-    Ok(chrome.html(html))
+    Ok(cacheable(chrome.html(html), vec![Dep::Listing]))
 }

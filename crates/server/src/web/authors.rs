@@ -11,6 +11,7 @@ use super::auth::MaybeSignedIn;
 use super::chrome::Chrome;
 use super::errors::{PageError, page_number};
 use super::home::PER_PAGE;
+use super::page_cache::{Dep, cacheable};
 use super::view::{AuthorView, PageLinks, PostItem, path_segment};
 
 /// `GET /authors/{username}`.
@@ -96,6 +97,7 @@ async fn render(
         number,
     );
     let total = page.total;
+    let deps = vec![Dep::AuthorPosts(profile.id), Dep::Profile(profile.id)];
     let posts = PostItem::list(state, page).await?;
     let html = state.pages.render(chrome, "author.html", |context| {
         context.insert("author", &author);
@@ -104,5 +106,5 @@ async fn render(
         context.insert("posts", &posts);
         context.insert("page", &links);
     })?;
-    Ok(chrome.html(html))
+    Ok(cacheable(chrome.html(html), deps))
 }

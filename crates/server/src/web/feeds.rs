@@ -6,12 +6,13 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
-use posts_api::{Post, PostFilter};
+use posts_api::{Post, PostFilter, normalise_tag};
 use serde::Serialize;
 
 use super::AppState;
 use super::chrome::Chrome;
 use super::errors::PageError;
+use super::page_cache::{Dep, cacheable};
 use super::view::{AuthorView, authors, path_segment};
 
 /// Posts per feed.
@@ -115,6 +116,8 @@ struct JsonAuthor<'a> {
 
 struct Scope {
     filter: PostFilter,
+    /// What the feed shows, for the page cache (its entries' authors are added).
+    deps: Vec<Dep>,
     title: String,
     description: String,
     home_path: String,
@@ -138,6 +141,8 @@ async fn render(state: &AppState, scope: Scope, format: Format) -> Result<HttpRe
         updated_rfc2822: updated.to_rfc2822(),
     };
     let names = authors(state, posts.iter().map(|p| p.author_id)).await?;
+    let mut deps = scope.deps;
+    deps.extend(names.keys().map(|id| Dep::Profile(*id)));
     let entries: Vec<Entry> = posts
         .into_iter()
         .map(|p| {
@@ -189,10 +194,11 @@ async fn render(state: &AppState, scope: Scope, format: Format) -> Result<HttpRe
             serde_json::to_string(&json).map_err(|e| PageError::Unavailable(e.to_string()))?
         }
     };
-    Ok(HttpResponse::Ok()
+    let response = HttpResponse::Ok()
         .content_type(format.content_type())
         .insert_header((header::CACHE_CONTROL, "no-cache"))
-        .body(body))
+        .body(body);
+    Ok(cacheable(response, deps))
 }
 
 /// `GET /feed.{atom,rss,json}`.
@@ -205,6 +211,7 @@ pub(crate) async fn site(
     let title = site.title.clone();
     let scope = Scope {
         filter: PostFilter::default(),
+        deps: vec![Dep::Listing],
         description: if site.description.is_empty() {
             format!("The newest posts of {title}")
         } else {
@@ -237,6 +244,7 @@ pub(crate) async fn author(
             author_id: Some(profile.id),
             ..PostFilter::default()
         },
+        deps: vec![Dep::AuthorPosts(profile.id), Dep::Profile(profile.id)],
         title: format!("{name} · {}", state.pages.site_title()),
         description: format!("Posts by {name} on {}", state.pages.site_title()),
         home_path: format!("/authors/{segment}"),
@@ -258,6 +266,7 @@ pub(crate) async fn tag(
             tag: Some(tag.clone()),
             ..PostFilter::default()
         },
+        deps: vec![Dep::Tag(normalise_tag(&tag).unwrap_or_default())],
         title: format!("#{tag} · {}", state.pages.site_title()),
         description: format!("Posts tagged #{tag} on {}", state.pages.site_title()),
         home_path: format!("/tags/{segment}"),

@@ -7,6 +7,7 @@ use posts_api::{PageRequest, PostFilter};
 use super::AppState;
 use super::chrome::Chrome;
 use super::errors::{PageError, page_number};
+use super::page_cache::{Dep, cacheable};
 use super::view::{PageLinks, PostItem};
 
 /// Posts per list page.
@@ -49,10 +50,12 @@ async fn render(state: &AppState, chrome: &Chrome, number: u32) -> Result<HttpRe
         return Err(PageError::NotFound);
     }
     let links = PageLinks::new("/", &page, number);
+    let mut deps = vec![Dep::Listing];
+    deps.extend(page.posts.iter().map(|p| Dep::Profile(p.author_id)));
     let posts = PostItem::list(state, page).await?;
     let html = state.pages.render(chrome, "home.html", |context| {
         context.insert("posts", &posts);
         context.insert("page", &links);
     })?;
-    Ok(chrome.html(html))
+    Ok(cacheable(chrome.html(html), deps))
 }

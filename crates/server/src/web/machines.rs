@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::AppState;
 use super::chrome::Chrome;
 use super::errors::PageError;
+use super::page_cache::{Dep, cacheable};
 use super::view::path_segment;
 
 #[derive(Serialize)]
@@ -44,10 +45,11 @@ pub(crate) async fn sitemap(state: web::Data<AppState>) -> Result<HttpResponse, 
         .render(&Chrome::anonymous(), "sitemap.xml", |context| {
             context.insert("urls", &urls)
         })?;
-    Ok(HttpResponse::Ok()
+    let response = HttpResponse::Ok()
         .content_type("application/xml; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-cache"))
-        .body(xml))
+        .body(xml);
+    Ok(cacheable(response, vec![Dep::Listing]))
 }
 
 /// `GET /robots.txt`: everything readers see may be crawled; account and author pages not.
@@ -58,8 +60,10 @@ pub(crate) async fn robots(state: web::Data<AppState>) -> HttpResponse {
          Disallow: /signup\nDisallow: /write\n\nSitemap: {}/sitemap.xml\n",
         state.pages.base_url()
     );
-    HttpResponse::Ok()
+    let response = HttpResponse::Ok()
         .content_type("text/plain; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
-        .body(body)
+        .body(body);
+    // Only the site's address shows: a settings change clears the whole cache.
+    cacheable(response, Vec::new())
 }

@@ -19,6 +19,7 @@ mod health;
 mod home;
 mod machines;
 mod middleware;
+mod page_cache;
 mod pages;
 mod post;
 mod settings;
@@ -27,6 +28,9 @@ mod tags;
 mod view;
 
 pub(crate) use assets::Assets;
+pub(crate) use page_cache::PageCache;
+pub(crate) use page_cache::invalidation::Invalidator as PageCacheInvalidator;
+pub(crate) use page_cache::middleware::page_cache as serve_cached_pages;
 pub(crate) use pages::AssetUrls;
 pub(crate) use pages::Pages;
 pub(crate) use state::AppState;

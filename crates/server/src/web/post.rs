@@ -10,6 +10,7 @@ use super::auth::MaybeSignedIn;
 use super::chrome::Chrome;
 use super::editor::actor_of;
 use super::errors::PageError;
+use super::page_cache::{Dep, cacheable};
 use super::view::{TagLink, long_date, path_segment};
 
 #[derive(Serialize)]
@@ -105,6 +106,12 @@ pub(crate) async fn show(
     } else {
         (None, None)
     };
+    let mut deps = vec![
+        Dep::Post(post.id),
+        Dep::Neighbours(post.id),
+        Dep::Profile(post.author_id),
+    ];
+    deps.extend(older.iter().chain(&newer).map(|l| Dep::Post(l.id)));
     let link = |l: posts_api::PostLink| Neighbour {
         slug: path_segment(&l.slug),
         title: l.title,
@@ -121,5 +128,5 @@ pub(crate) async fn show(
         context.insert("older", &older.map(link));
         context.insert("newer", &newer.map(link));
     })?;
-    Ok(chrome.html(html))
+    Ok(cacheable(chrome.html(html), deps))
 }

@@ -6,7 +6,7 @@ use kernel::DbPool;
 use posts_api::PostsPort;
 use profiles_api::ProfilesPort;
 
-use super::{Assets, Pages};
+use super::{Assets, PageCache, Pages};
 use crate::site::Site;
 
 /// Shared, read-only application state.
@@ -24,6 +24,8 @@ pub(crate) struct AppState {
     pub(crate) assets: Arc<Assets>,
     /// Site settings, as this instance knows them.
     pub(crate) site: Site,
+    /// Rendered reader pages for anonymous readers.
+    pub(crate) page_cache: Arc<PageCache>,
     /// Where uploaded files live.
     pub(crate) data_dir: std::path::PathBuf,
 }

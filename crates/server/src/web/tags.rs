@@ -2,12 +2,13 @@
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
-use posts_api::{PageRequest, PostFilter};
+use posts_api::{PageRequest, PostFilter, normalise_tag};
 
 use super::AppState;
 use super::chrome::Chrome;
 use super::errors::{PageError, page_number};
 use super::home::PER_PAGE;
+use super::page_cache::{Dep, cacheable};
 use super::view::{PageLinks, PostItem, TagLink, path_segment};
 
 /// `GET /tags/{tag}`.
@@ -63,6 +64,8 @@ async fn render(
         .find(|t| t.as_str() == tag.trim().to_lowercase())
         .cloned()
         .unwrap_or_else(|| tag.trim().to_lowercase());
+    let mut deps = vec![Dep::Tag(normalise_tag(tag).unwrap_or_default())];
+    deps.extend(page.posts.iter().map(|p| Dep::Profile(p.author_id)));
     let tag_link = TagLink::new(name);
     let links = PageLinks::new(&format!("/tags/{}/", tag_link.path), &page, number);
     let total = page.total;
@@ -73,5 +76,5 @@ async fn render(
         context.insert("posts", &posts);
         context.insert("page", &links);
     })?;
-    Ok(chrome.html(html))
+    Ok(cacheable(chrome.html(html), deps))
 }

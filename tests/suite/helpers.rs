@@ -115,6 +115,11 @@ impl TestApp {
             .id
     }
 
+    /// The app's outbox signal, to raise after writing events outside the modules' ports.
+    pub fn outbox_signal(&self) -> OutboxSignal {
+        self.outbox.clone()
+    }
+
     pub async fn stop(self) {
         self.handle.stop(true).await;
     }

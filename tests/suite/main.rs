@@ -16,6 +16,7 @@ mod accounts;
 mod admin;
 mod architecture;
 mod browser;
+mod cache;
 mod health;
 mod helpers;
 mod hostile;

@@ -143,6 +143,7 @@ impl Application {
         let page_cache = Arc::new(web::PageCache::new(config.page_cache_bytes));
         let state = actix_web::web::Data::new(AppState {
             page_cache: page_cache.clone(),
+            outbox: outbox.clone(),
             posts: posts.clone(),
             profiles,
             pool: pool.clone(),

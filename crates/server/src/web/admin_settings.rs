@@ -124,6 +124,7 @@ pub(crate) async fn save(
         .run(move |conn| kernel::settings::save(conn, &stored, now))
         .await
         .map_err(|e| PageError::Unavailable(e.to_string()))?;
+    state.outbox.notify();
     state.site.replace(settings);
     Ok(HttpResponse::SeeOther()
         .insert_header((header::LOCATION, "/admin/settings?saved=1"))

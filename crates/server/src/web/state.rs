@@ -26,6 +26,8 @@ pub(crate) struct AppState {
     pub(crate) site: Site,
     /// Rendered reader pages for anonymous readers.
     pub(crate) page_cache: Arc<PageCache>,
+    /// Raised after a commit that appended an event (wakes the relay).
+    pub(crate) outbox: kernel::outbox::OutboxSignal,
     /// Where uploaded files live.
     pub(crate) data_dir: std::path::PathBuf,
 }

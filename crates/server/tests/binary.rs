@@ -201,3 +201,142 @@ fn admin_creates_a_user_with_a_role_and_a_password_from_stdin() {
     let (status, log) = create("boss", "a long enough password");
     assert_eq!(status.code(), Some(2), "{log}");
 }
+
+/// A plain HTTP/1.0 exchange: status, raw headers and body.
+fn http(addr: &str, method: &str, path: &str, cookie: &str, form: &str) -> (u16, String, String) {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.0\r\nHost: {addr}\r\nCookie: {cookie}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{form}",
+        form.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, head.to_owned(), body.to_owned())
+}
+
+/// The value of the cookie `name` set by a response's headers.
+fn set_cookie(head: &str, name: &str) -> String {
+    head.lines()
+        .filter_map(|l| l.strip_prefix("set-cookie: "))
+        .filter_map(|l| l.strip_prefix(&format!("{name}=")))
+        .map(|l| l.split(';').next().unwrap_or("").to_owned())
+        .next()
+        .unwrap_or_else(|| panic!("no {name} cookie in\n{head}"))
+}
+
+/// The CSRF token in a page's form.
+fn csrf_token(page: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = page.find(marker).expect("a form with a CSRF token") + marker.len();
+    page[start..].split('"').next().unwrap().to_owned()
+}
+
+fn start_serving(dir: &Path, database_url: &str) -> (Child, String, mpsc::Receiver<String>) {
+    let mut child = quire(dir)
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("DATABASE_URL", database_url)
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let lines = stderr_lines(&mut child);
+    let listening = wait_for_line(&lines, "listening on http://", &mut Vec::new());
+    let addr = listening
+        .split("listening on http://")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap()
+        .to_owned();
+    (child, addr, lines)
+}
+
+/// Two `quire` processes on one PostgreSQL database: a post published through one shows on
+/// the other's cached pages as soon as the other's relay has read the event (it polls the
+/// outbox twice a second), with no restart and no expiry time.
+#[test]
+fn two_instances_on_one_postgres_database_stay_coherent() {
+    let db = kernel::testing::TestDatabase::create(kernel::Backend::Postgres);
+    let url = db.url().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let mut create = quire(dir.path())
+        .args(["admin", "create-user", "--username", "alice"])
+        .args(["--email", "alice@example.org", "--role", "author"])
+        .env("DATABASE_URL", &url)
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(create.stdin.take().unwrap(), "a long enough password").unwrap();
+    let created = create.wait_with_output().unwrap();
+    assert!(created.status.success(), "{created:?}");
+
+    let (mut writer, writer_addr, _writer_log) = start_serving(dir.path(), &url);
+    let (mut reader, reader_addr, _reader_log) = start_serving(dir.path(), &url);
+
+    // The reader instance caches its home page.
+    for _ in 0..2 {
+        http(&reader_addr, "GET", "/", "", "");
+    }
+    let (_, head, home) = http(&reader_addr, "GET", "/", "", "");
+    assert!(head.contains("x-cache: hit"), "{head}");
+    assert!(!home.contains("Across the wire"));
+
+    // Alice signs in and publishes through the writer instance.
+    let (_, head, page) = http(&writer_addr, "GET", "/login", "", "");
+    let csrf = set_cookie(&head, "quire_csrf");
+    let form = format!(
+        "csrf_token={}&login=alice&password=a+long+enough+password&next=%2F",
+        csrf_token(&page)
+    );
+    let (status, head, _) = http(
+        &writer_addr,
+        "POST",
+        "/login",
+        &format!("quire_csrf={csrf}"),
+        &form,
+    );
+    assert_eq!(status, 303, "{head}");
+    let session = format!("quire_session={}", set_cookie(&head, "quire_session"));
+    let (_, _, editor) = http(&writer_addr, "GET", "/write", &session, "");
+    let form = format!(
+        "csrf_token={}&title=Across+the+wire&description=&tags=&cover_image_url=&slug=\
+         &body=Written+on+one%2C+read+on+the+other.&publish_at=&action=publish",
+        csrf_token(&editor)
+    );
+    let (status, head, _) = http(&writer_addr, "POST", "/write", &session, &form);
+    assert_eq!(status, 303, "{head}");
+
+    let mut seen = false;
+    for _ in 0..50 {
+        let (_, _, home) = http(&reader_addr, "GET", "/", "", "");
+        if home.contains("Across the wire") {
+            seen = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        seen,
+        "the other instance shows the new post once it read the event"
+    );
+    let (_, head, home) = http(&reader_addr, "GET", "/", "", "");
+    assert!(home.contains("Across the wire"));
+    assert!(head.contains("x-cache: hit"), "and caches it again: {head}");
+
+    for child in [&mut writer, &mut reader] {
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+}

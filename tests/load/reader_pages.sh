@@ -1,18 +1,27 @@
 #!/usr/bin/env bash
 # Load test: Quire's reader pages against nginx serving the very same bytes as static files.
 #
-#   bash tests/load/reader_pages.sh            # defaults: 100 posts of ~2,000 words, 10 s runs
+#   bash tests/load/reader_pages.sh     # defaults: 10,000 posts of ~2,000 words, 10 comments
 #   POSTS=1000 DURATION=20s ROUNDS=5 bash tests/load/reader_pages.sh
+#   PAGE_CACHE_MB=0 bash tests/load/reader_pages.sh                  # page cache off
+#   DATABASE_URL=postgres://postgres@127.0.0.1/quire_load bash tests/load/reader_pages.sh
 #
-# Seeds a fresh site with `quire demo` (SQLite), starts the release build of quire and a
-# plain nginx (Debian's package) on loopback, saves each page's bytes for nginx, then runs
-# wrk (2 threads, 32 connections) against both in alternation, ROUNDS times, and prints the
-# median requests/s, median p99 latency and the ratio quire/nginx per page. Installs nginx
-# and wrk with apt-get if they are missing. Everything stops at the end.
+# Seeds a fresh site with `quire demo` (SQLite in a temporary directory unless DATABASE_URL
+# names a PostgreSQL database, which must exist and be empty), the newest post carrying
+# COMMENTS comments; starts the release build of quire and a plain nginx (Debian's package) on
+# loopback, saves each page's bytes for nginx, then runs wrk (2 threads, 32 connections)
+# against both in alternation, ROUNDS times, and prints the median requests/s, median p99
+# latency and the ratio quire/nginx per page. "post-in" is the same post page for a signed-in
+# reader (rendered per request), compared with nginx serving the anonymous bytes. Also
+# prints the cold start (empty data directory to first 200), the post page's time to first
+# byte with the cache off (one request at a time, median of 200), and quire's resident
+# memory after the run. Installs nginx and wrk with apt-get if they are missing.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-POSTS=${POSTS:-100}
+POSTS=${POSTS:-10000}
+COMMENTS=${COMMENTS:-10}
+PAGE_CACHE_MB=${PAGE_CACHE_MB:-16}
 WORDS=${WORDS:-2000}
 DURATION=${DURATION:-10s}
 ROUNDS=${ROUNDS:-3}
@@ -43,18 +52,61 @@ cleanup() {
 trap cleanup EXIT
 
 export RUST_LOG=warn
-"$QUIRE" demo --data-dir "$WORK/data" --posts "$POSTS" --words "$WORDS" >/dev/null 2>&1
-"$QUIRE" serve --data-dir "$WORK/data" --bind "127.0.0.1:$QUIRE_PORT" >"$WORK/quire.log" 2>&1 &
+unset QUIRE_DATA_DIR QUIRE_BIND QUIRE_CONFIG QUIRE_PAGE_CACHE_MB
+
+# Cold start: an empty data directory, migrated, to the first 200 on the home page.
+start=$(date +%s%N)
+"$QUIRE" serve --data-dir "$WORK/cold" --database-url "sqlite://$WORK/cold/quire.db" \
+  --bind "127.0.0.1:$QUIRE_PORT" >"$WORK/cold.log" 2>&1 &
 QUIRE_PID=$!
-for _ in $(seq 1 100); do
-  curl -fsS "http://127.0.0.1:$QUIRE_PORT/healthz" >/dev/null 2>&1 && break
-  sleep 0.1
-done
+until curl -fsS -o /dev/null "http://127.0.0.1:$QUIRE_PORT/" 2>/dev/null; do sleep 0.005; done
+COLD_MS=$(( ($(date +%s%N) - start) / 1000000 ))
+kill "$QUIRE_PID"; wait "$QUIRE_PID" 2>/dev/null || true; QUIRE_PID=""
+
+DB_ARGS=()
+[ -n "${DATABASE_URL:-}" ] && DB_ARGS=(--database-url "$DATABASE_URL")
+echo "seeding $POSTS posts of ~$WORDS words and $COMMENTS comments..."
+"$QUIRE" demo --data-dir "$WORK/data" "${DB_ARGS[@]}" --posts "$POSTS" --words "$WORDS" \
+  --comments "$COMMENTS" >/dev/null 2>&1
+
+serve() { # port, page cache MiB
+  "$QUIRE" serve --data-dir "$WORK/data" "${DB_ARGS[@]}" --bind "127.0.0.1:$1" \
+    --page-cache-mb "$2" >>"$WORK/quire.log" 2>&1 &
+  echo $!
+}
+wait_ready() {
+  for _ in $(seq 1 200); do
+    curl -fsS "http://127.0.0.1:$1/healthz" >/dev/null 2>&1 && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+# Time to first byte of the post page with no cache: one request at a time.
+UNCACHED_PID=$(serve "$NGINX_PORT" 0)
+wait_ready "$NGINX_PORT"
+FIRST_SLUG=$(curl -fsS "http://127.0.0.1:$NGINX_PORT/" | grep -o 'href="/posts/[^"]*"' | head -n 1 | sed 's|href="/posts/||; s|"||')
+for _ in $(seq 1 200); do
+  curl -s -o /dev/null -w '%{time_starttransfer}\n' "http://127.0.0.1:$NGINX_PORT/posts/$FIRST_SLUG"
+done | sort -n | awk '{ a[NR] = $1 } END { printf "%.2f\n", a[int((NR + 1) / 2)] * 1000 }' >"$WORK/miss.txt"
+kill "$UNCACHED_PID"; wait "$UNCACHED_PID" 2>/dev/null || true
+
+QUIRE_PID=$(serve "$QUIRE_PORT" "$PAGE_CACHE_MB")
+wait_ready "$QUIRE_PORT"
+
+# A signed-in reader's session, for the post-in row.
+LOGIN=$(curl -fsS -c "$WORK/jar" "http://127.0.0.1:$QUIRE_PORT/login")
+TOKEN=$(grep -o 'name="csrf_token" value="[^"]*"' <<<"$LOGIN" | head -n 1 | sed 's/.*value="//; s/"$//')
+curl -fsS -b "$WORK/jar" -c "$WORK/jar" -o /dev/null "http://127.0.0.1:$QUIRE_PORT/login" \
+  --data-urlencode "csrf_token=$TOKEN" --data-urlencode "login=reader1" \
+  --data-urlencode "password=demo password 123" --data-urlencode "next=/"
+SESSION=$(awk '$6 == "quire_session" { print $7 }' "$WORK/jar")
 
 SLUG=$(curl -fsS "http://127.0.0.1:$QUIRE_PORT/" | grep -o 'href="/posts/[^"]*"' | head -n 1 | sed 's|href="/posts/||; s|"||')
 TAG=$(curl -fsS "http://127.0.0.1:$QUIRE_PORT/posts/$SLUG" | grep -o 'href="/tags/[^"]*"' | head -n 1 | sed 's|href="/tags/||; s|"||')
 # name|path on quire|content type
 PAGES="post|/posts/$SLUG|text/html
+post-in|/posts/$SLUG|text/html
 home|/|text/html
 tag|/tags/$TAG|text/html
 atom|/feed.atom|application/atom+xml"
@@ -63,6 +115,7 @@ mkdir -p "$WORK/static"
 while IFS='|' read -r name path _type; do
   curl -fsS "http://127.0.0.1:$QUIRE_PORT$path" -o "$WORK/static/$name"
 done <<<"$PAGES"
+cp "$WORK/static/post" "$WORK/static/post-in"
 
 cat >"$WORK/nginx.conf" <<CONF
 worker_processes auto;
@@ -78,6 +131,7 @@ http {
     listen 127.0.0.1:$NGINX_PORT;
     root $WORK/static;
     location = /post { default_type "text/html; charset=utf-8"; }
+    location = /post-in { default_type "text/html; charset=utf-8"; }
     location = /home { default_type "text/html; charset=utf-8"; }
     location = /tag { default_type "text/html; charset=utf-8"; }
     location = /atom { default_type "application/atom+xml; charset=utf-8"; }
@@ -89,7 +143,9 @@ sleep 0.3
 
 # Prints "requests_per_second p99_ms" for one wrk run.
 measure() {
-  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$1" 2>/dev/null | awk '
+  local header=()
+  [ -n "${2:-}" ] && header=(-H "Cookie: quire_session=$2")
+  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "${header[@]}" "$1" 2>/dev/null | awk '
     /Requests\/sec:/ { rps = $2 }
     $1 == "99%" { v = $2; ms = v + 0;
                   if (v ~ /us$/) ms = ms / 1000; else if (v ~ /ms$/) ms = ms; else if (v ~ /s$/) ms = ms * 1000;
@@ -103,7 +159,9 @@ while IFS='|' read -r name path _type; do
   bytes=$(wc -c <"$WORK/static/$name")
   : >"$WORK/q.txt"; : >"$WORK/n.txt"
   for _ in $(seq 1 "$ROUNDS"); do
-    measure "http://127.0.0.1:$QUIRE_PORT$path" >>"$WORK/q.txt"
+    session=""
+    [ "$name" = post-in ] && session=$SESSION
+    measure "http://127.0.0.1:$QUIRE_PORT$path" "$session" >>"$WORK/q.txt"
     measure "http://127.0.0.1:$NGINX_PORT/$name" >>"$WORK/n.txt"
   done
   q_rps=$(cut -d' ' -f1 "$WORK/q.txt" | median); q_p99=$(cut -d' ' -f2 "$WORK/q.txt" | median)
@@ -111,4 +169,7 @@ while IFS='|' read -r name path _type; do
   ratio=$(awk -v q="$q_rps" -v n="$n_rps" 'BEGIN { printf "%.2f", (n > 0 ? q / n : 0) }')
   printf "%-6s %8s %12s %8sms %12s %8sms %7s\n" "$name" "$bytes" "$q_rps" "$q_p99" "$n_rps" "$n_p99" "$ratio"
 done <<<"$PAGES"
-echo "quire RSS after the run: $(awk '/VmRSS/ { print $2, $3 }' /proc/$QUIRE_PID/status)"
+echo "post page comments: $(grep -c 'id="comment-' "$WORK/static/post" || true)"
+echo "cold start (empty data dir to first 200): ${COLD_MS} ms"
+echo "post page time to first byte, page cache off: $(cat "$WORK/miss.txt") ms (median of 200)"
+echo "quire RSS after the run: $(awk '/VmRSS/ { print $2, $3 }' /proc/$QUIRE_PID/status) (page cache ${PAGE_CACHE_MB} MiB)"

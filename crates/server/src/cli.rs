@@ -52,6 +52,9 @@ pub enum Command {
         /// About how many words each post has.
         #[arg(long, default_value_t = 800)]
         words: usize,
+        /// How many comments to write under the newest post.
+        #[arg(long, default_value_t = 0)]
+        comments: u64,
         /// The author's username (created as an author if it does not exist).
         #[arg(long, default_value = "demo")]
         username: String,

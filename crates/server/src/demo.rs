@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use comments::{CommentsConfig, RateLimit, SqlComments};
+use comments_api::{CommentsPort, ModerationMode, NewComment};
 use kernel::SystemClock;
 use kernel::outbox::OutboxSignal;
 use posts::SqlPosts;
@@ -25,6 +27,9 @@ pub struct DemoRequest {
     pub posts: u64,
     /// About how many words each post has.
     pub words: usize,
+    /// Comments to write under the newest post (from a few demo readers; every third one
+    /// answers the comment before it).
+    pub comments: u64,
 }
 
 /// Why the demo could not be made.
@@ -44,31 +49,15 @@ pub async fn run(config: &Config, request: &DemoRequest) -> Result<Vec<String>, 
     // The relay of a running server delivers the events written here.
     let outbox = OutboxSignal::new();
     let profiles = SqlProfiles::new(pool.clone(), clock.clone(), outbox.clone());
-    let posts = SqlPosts::new(pool, clock, outbox);
+    let posts = SqlPosts::new(pool.clone(), clock.clone(), outbox.clone());
 
-    let author = match profiles
-        .by_username(&request.username)
-        .await
-        .map_err(|e| fail(&e))?
-    {
-        Some(profile) => profile,
-        None => profiles
-            .create_account(
-                NewAccount {
-                    username: request.username.clone(),
-                    email: format!("{}@demo.invalid", request.username),
-                    password: request.password.clone(),
-                },
-                Role::Author,
-            )
-            .await
-            .map_err(|e| fail(&e))?,
-    };
+    let author = demo_account(&profiles, &request.username, request, Role::Author).await?;
     let actor = Actor {
         id: author.id,
         may_edit_any: false,
     };
     let mut slugs = Vec::new();
+    let mut newest = None;
     for n in 1..=request.posts {
         let generated = demo_content::post(n, request.words);
         let draft = PostDraft {
@@ -81,6 +70,70 @@ pub async fn run(config: &Config, request: &DemoRequest) -> Result<Vec<String>, 
         let post = posts.create(actor, draft).await.map_err(|e| fail(&e))?;
         let post = posts.publish(actor, post.id).await.map_err(|e| fail(&e))?;
         slugs.push(post.slug);
+        newest = Some(post.id);
+    }
+    if let (Some(post_id), true) = (newest, request.comments > 0) {
+        // The demo writes faster than any person: lift the rate limits for it.
+        let unlimited = RateLimit {
+            max: u32::MAX,
+            window: chrono::TimeDelta::seconds(1),
+        };
+        let config = CommentsConfig {
+            per_account: unlimited,
+            per_client: unlimited,
+            ..CommentsConfig::default()
+        };
+        let posts: Arc<dyn PostsPort> = Arc::new(posts);
+        let comments = SqlComments::new(pool, clock, outbox, posts).with_config(config);
+        let mut readers = Vec::new();
+        for n in 1..=5 {
+            readers.push(demo_account(&profiles, &format!("reader{n}"), request, Role::Reader).await?);
+        }
+        let mut previous = None;
+        for n in 1..=request.comments {
+            let reader = &readers[(n as usize) % readers.len()];
+            let comment = comments
+                .create(NewComment {
+                    post_id,
+                    author: comments_api::Actor {
+                        id: reader.id,
+                        may_moderate_any: false,
+                    },
+                    parent_id: if n % 3 == 0 { previous } else { None },
+                    body: demo_content::comment(n),
+                    idempotency_key: None,
+                    client_ip: None,
+                    account_is_new: false,
+                    mode: ModerationMode::Open,
+                })
+                .await
+                .map_err(|e| fail(&e))?;
+            previous = Some(comment.id);
+        }
     }
     Ok(slugs)
+}
+
+/// The account `username`, created with `role` if it does not exist.
+async fn demo_account(
+    profiles: &SqlProfiles,
+    username: &str,
+    request: &DemoRequest,
+    role: Role,
+) -> Result<profiles_api::Profile, DemoError> {
+    let fail = |e: &dyn std::fmt::Display| DemoError(e.to_string());
+    match profiles.by_username(username).await.map_err(|e| fail(&e))? {
+        Some(profile) => Ok(profile),
+        None => profiles
+            .create_account(
+                NewAccount {
+                    username: username.to_owned(),
+                    email: format!("{username}@demo.invalid"),
+                    password: request.password.clone(),
+                },
+                role,
+            )
+            .await
+            .map_err(|e| fail(&e)),
+    }
 }

@@ -166,6 +166,17 @@ pub struct DemoPost {
     pub tags: Vec<String>,
 }
 
+/// The `n`-th demo comment: a sentence or two of Markdown.
+pub fn comment(n: u64) -> String {
+    let mut seq = Sequence(0xD1B5_4A32_D192_ED03 ^ (n + 1).wrapping_mul(0x94D0_49BB_1331_11EB));
+    let mut text = sentence(&mut seq);
+    if seq.between(0, 2) == 0 {
+        text.push(' ');
+        text.push_str(&sentence(&mut seq));
+    }
+    text
+}
+
 /// The `n`-th demo post, about `words` words long.
 pub fn post(n: u64, words: usize) -> DemoPost {
     let mut seq = Sequence(0x9E37_79B9_7F4A_7C15 ^ (n + 1).wrapping_mul(0xBF58_476D_1CE4_E5B9));

@@ -25,6 +25,7 @@ fn main() -> ExitCode {
             config,
             posts,
             words,
+            comments,
             username,
             password,
         } => demo(
@@ -34,6 +35,7 @@ fn main() -> ExitCode {
                 password,
                 posts,
                 words,
+                comments,
             },
         ),
     }

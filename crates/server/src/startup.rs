@@ -11,6 +11,8 @@ use std::time::Duration;
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer};
+use comments::{CommentsConfig, SqlComments};
+use comments_api::CommentsPort;
 use kernel::outbox::{OutboxSignal, Relay};
 use kernel::{Clock, DatabaseUrl, DbError, DbPool, SystemClock};
 use posts::SqlPosts;
@@ -85,6 +87,16 @@ impl Application {
         config: Config,
         clock: Arc<dyn Clock>,
     ) -> Result<Self, StartupError> {
+        Self::build_with(config, clock, CommentsConfig::default()).await
+    }
+
+    /// Builds everything with an injected clock and the comments module's limits (tests use
+    /// small rate limits and edit windows).
+    pub async fn build_with(
+        config: Config,
+        clock: Arc<dyn Clock>,
+        comments_config: CommentsConfig,
+    ) -> Result<Self, StartupError> {
         std::fs::create_dir_all(&config.data_dir).map_err(|source| StartupError::DataDir {
             path: config.data_dir.display().to_string(),
             source,
@@ -141,9 +153,16 @@ impl Application {
             clock.clone(),
             outbox.clone(),
         ));
+        let comments = SqlComments::new(pool.clone(), clock.clone(), outbox.clone(), posts.clone())
+            .with_config(comments_config);
+        let comments_events = Arc::new(comments.post_events_handler());
+        let comments: Arc<dyn CommentsPort> = Arc::new(comments);
         let state = actix_web::web::Data::new(AppState {
             posts: posts.clone(),
             profiles,
+            comments,
+            comment_edit_window: comments_config.edit_window,
+            clock: clock.clone(),
             pool: pool.clone(),
             pages: Arc::new(pages),
             assets,
@@ -152,9 +171,11 @@ impl Application {
         });
 
         // Background workers, stopped together after the server: the outbox relay (it
-        // delivers to the consumers registered here; none yet — search and the page cache
-        // register theirs when they land) and the scheduler of posts.
-        let relay = Relay::new(pool, clock, outbox);
+        // delivers to the consumers registered here: comments removes a deleted post's
+        // comments; search and the page cache register theirs when they land) and the
+        // scheduler of posts.
+        let mut relay = Relay::new(pool, clock, outbox);
+        relay.register(comments_events);
         let (stop_workers, stopped) = watch::channel(false);
         let workers = vec![
             tokio::spawn(relay.run(stopped.clone())),

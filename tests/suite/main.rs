@@ -3,7 +3,7 @@
 //! - `architecture`: the crate boundaries of DESIGN.md, read from `cargo metadata`.
 //! - `validity`: reader pages through the Nu HTML checker, feeds through feedparser.
 //! - `migrations`: every module's migrations up, down and up again, on both backends.
-//! - `accounts`, `health`, `pages`, `posts`, `reading`, `writing`: the real server on a free port, spoken to over HTTP, on both backends.
+//! - `accounts`, `comments`, `health`, `pages`, `posts`, `reading`, `writing`: the real server on a free port, spoken to over HTTP, on both backends.
 
 #![allow(
     clippy::unwrap_used,
@@ -16,6 +16,7 @@ mod accounts;
 mod admin;
 mod architecture;
 mod browser;
+mod comments;
 mod health;
 mod helpers;
 mod hostile;

@@ -172,4 +172,17 @@ impl Browser {
         assert_eq!(page.status, 303, "sign-up of {username}: {}", page.body);
         page
     }
+
+    /// Signs in an existing account and ends signed in.
+    pub async fn sign_in(&mut self, login: &str, password: &str) -> Page {
+        let page = self
+            .submit(
+                "/login",
+                "/login",
+                &[("login", login), ("password", password), ("next", "/")],
+            )
+            .await;
+        assert_eq!(page.status, 303, "sign-in of {login}: {}", page.body);
+        page
+    }
 }

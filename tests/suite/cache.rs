@@ -295,10 +295,76 @@ async fn signed_in_readers_get_their_own_page(backend: Backend) {
     app.stop().await;
 }
 
+async fn comments_show_at_once_on_cached_pages(backend: Backend) {
+    use comments_api::{CommentsPort, ModerationMode, NewComment};
+    let app = spawn_app(backend).await;
+    let alice = app.author("alice", Role::Author).await;
+    let bob = app.author("bob", Role::Reader).await;
+    let post = publish(&app, alice, "Talk to me", &["chat"]).await;
+    let post_path = format!("/posts/{}", post.slug);
+    let feed_path = format!("{post_path}/comments.atom");
+    for path in [
+        "/",
+        post_path.as_str(),
+        "/tags/chat",
+        "/authors/alice",
+        &feed_path,
+    ] {
+        cached(&app, path).await;
+    }
+    let comment = app
+        .comments()
+        .create(NewComment {
+            post_id: post.id,
+            author: comments_api::Actor {
+                id: bob.id,
+                may_moderate_any: false,
+            },
+            parent_id: None,
+            body: "A first reply from Bob.".into(),
+            idempotency_key: None,
+            client_ip: None,
+            account_is_new: false,
+            mode: ModerationMode::Open,
+        })
+        .await
+        .unwrap();
+    let (_, _, page) = app.get(&post_path).await;
+    assert!(
+        page.contains("A first reply from Bob."),
+        "the post page shows it"
+    );
+    let (_, _, feed) = app.get(&feed_path).await;
+    assert!(
+        feed.contains("A first reply from Bob."),
+        "the comment feed shows it"
+    );
+    for path in ["/", "/tags/chat", "/authors/alice"] {
+        let (_, _, page) = app.get(path).await;
+        assert!(page.contains("1 comment"), "{path} counts it");
+    }
+
+    cached(&app, &post_path).await;
+    app.comments()
+        .delete(
+            comments_api::Actor {
+                id: bob.id,
+                may_moderate_any: false,
+            },
+            comment.id,
+        )
+        .await
+        .unwrap();
+    let (_, _, page) = app.get(&post_path).await;
+    assert!(!page.contains("A first reply from Bob."), "gone at once");
+    app.stop().await;
+}
+
 on_both_backends!(
     reader_pages_are_cached_and_every_change_shows_at_once,
     profile_and_site_changes_show_at_once,
     a_scheduled_post_appears_when_its_time_comes,
     cached_pages_compress_and_answer_conditional_requests,
     signed_in_readers_get_their_own_page,
+    comments_show_at_once_on_cached_pages,
 );

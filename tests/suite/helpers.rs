@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use actix_web::dev::ServerHandle;
 use chrono::{DateTime, Utc};
+use comments::{CommentsConfig, SqlComments};
 use kernel::Backend;
 use kernel::clock::ManualClock;
 use kernel::outbox::OutboxSignal;
@@ -76,6 +77,17 @@ impl TestApp {
         )
     }
 
+    /// The comments module's port on the app's database and clock (to look behind the
+    /// pages, e.g. at counts of a deleted post).
+    pub fn comments(&self) -> SqlComments {
+        SqlComments::new(
+            self.db.pool(),
+            Arc::new(self.clock.clone()),
+            self.outbox.clone(),
+            Arc::new(self.posts()),
+        )
+    }
+
     /// The profiles module's port on the app's database and clock.
     pub fn profiles(&self) -> SqlProfiles {
         SqlProfiles::new(
@@ -134,6 +146,11 @@ pub fn test_epoch() -> DateTime<Utc> {
 
 /// Builds the application exactly as `quire serve` does, on port 0 with a fresh database.
 pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, CommentsConfig::default()).await
+}
+
+/// [`spawn_app`] with other limits for the comments module (small rate limits, say).
+pub async fn spawn_app_with(backend: Backend, comments: CommentsConfig) -> TestApp {
     let db = TestDatabase::create(backend);
     let data_dir = tempfile::tempdir().expect("temporary data directory");
     let config = Config {
@@ -147,7 +164,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
         page_cache_bytes: 4 * 1024 * 1024,
     };
     let clock = ManualClock::new(test_epoch());
-    let app = Application::build_with_clock(config, Arc::new(clock.clone()))
+    let app = Application::build_with(config, Arc::new(clock.clone()), comments)
         .await
         .expect("application builds");
     let address = format!("http://{}", app.local_addr());

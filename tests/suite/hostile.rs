@@ -86,6 +86,16 @@ fn forms() -> Vec<Form> {
             ],
         },
         Form {
+            page: "/posts/hostile-post",
+            action: "/posts/hostile-post/comments",
+            fields: vec![
+                ("body", "A comment"),
+                ("parent_id", ""),
+                ("idempotency_key", "key"),
+                ("website", ""),
+            ],
+        },
+        Form {
             page: "/admin/settings",
             action: "/admin/settings",
             fields: vec![
@@ -136,6 +146,19 @@ async fn no_form_answers_5xx_to_hostile_values(backend: Backend) {
     let app = spawn_app(backend).await;
     let mut admin = Browser::new(&app.address);
     admin.sign_up("hostile", PASSWORD).await;
+    // The post the comment form is under.
+    let published = admin
+        .submit(
+            "/write",
+            "/write",
+            &[
+                ("title", "Hostile post"),
+                ("body", "Words."),
+                ("action", "publish"),
+            ],
+        )
+        .await;
+    assert_eq!(published.headers["location"], "/posts/hostile-post");
     let values = values();
     // The sign-in form goes last: its failures reach the per-address sign-in limit, which
     // would then (rightly) refuse the sign-ins the other forms need.

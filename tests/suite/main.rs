@@ -3,7 +3,7 @@
 //! - `architecture`: the crate boundaries of DESIGN.md, read from `cargo metadata`.
 //! - `validity`: reader pages through the Nu HTML checker, feeds through feedparser.
 //! - `migrations`: every module's migrations up, down and up again, on both backends.
-//! - `accounts`, `health`, `pages`, `posts`, `reading`, `writing`: the real server on a free port, spoken to over HTTP, on both backends.
+//! - `accounts`, `comments`, `health`, `pages`, `posts`, `reading`, `writing`: the real server on a free port, spoken to over HTTP, on both backends.
 
 #![allow(
     clippy::unwrap_used,
@@ -17,6 +17,7 @@ mod admin;
 mod architecture;
 mod browser;
 mod cache;
+mod comments;
 mod health;
 mod helpers;
 mod hostile;

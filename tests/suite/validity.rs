@@ -5,6 +5,7 @@
 
 use std::process::Command;
 
+use comments_api::{CommentsPort, ModerationAction, ModerationMode, NewComment};
 use kernel::Backend;
 use posts_api::{Actor, PostDraft, PostsPort};
 use profiles_api::ProfilesPort;
@@ -89,7 +90,85 @@ async fn every_reader_page_is_valid_html_and_every_feed_parses() {
         slug = posts.publish(author, post.id).await.unwrap().slug;
     }
 
+    // Comments on the last post: a thread, a reply, a hidden one and a pending one, so the
+    // pages show every kind (the moderator's buttons and the reader's forms included).
+    let mut reader = Browser::new(&app.address);
+    reader.sign_up("reader", "correct horse battery").await;
+    let reader_id = app.profiles_by_username("reader").await;
+    let post_id = match posts.post_by_slug(&slug, None).await.unwrap() {
+        posts_api::SlugLookup::Found(post) => post.id,
+        posts_api::SlugLookup::Moved { .. } => unreachable!(),
+    };
+    let comments = app.comments();
+    let commenter = comments_api::Actor {
+        id: reader_id,
+        may_moderate_any: false,
+    };
+    let write = |body: &str, parent: Option<i64>, mode: ModerationMode| NewComment {
+        post_id,
+        author: commenter,
+        parent_id: parent,
+        body: body.to_owned(),
+        idempotency_key: None,
+        client_ip: None,
+        account_is_new: false,
+        mode,
+    };
+    let first = comments
+        .create(write(
+            "A *first* comment with [a link](https://example.org).",
+            None,
+            ModerationMode::Open,
+        ))
+        .await
+        .unwrap();
+    comments
+        .create(write("A reply.", Some(first.id), ModerationMode::Open))
+        .await
+        .unwrap();
+    let hidden = comments
+        .create(write("To be hidden.", None, ModerationMode::Open))
+        .await
+        .unwrap();
+    comments
+        .moderate(
+            comments_api::Actor {
+                id: author.id,
+                may_moderate_any: true,
+            },
+            hidden.id,
+            ModerationAction::Hide,
+        )
+        .await
+        .unwrap();
+    comments
+        .create(write("Waiting for approval.", None, ModerationMode::All))
+        .await
+        .unwrap();
+
     let dir = tempfile::tempdir().unwrap();
+    // (file, signed in as the admin rather than the reader, path)
+    let signed_in = [
+        ("post-moderator.html", true, format!("/posts/{slug}")),
+        ("moderation.html", true, "/moderation".to_owned()),
+        ("post-reader.html", false, format!("/posts/{slug}")),
+        (
+            "comment-edit.html",
+            false,
+            format!("/comments/{}/edit", first.id),
+        ),
+        (
+            "comment-delete.html",
+            false,
+            format!("/comments/{}/delete", first.id),
+        ),
+    ];
+    for (file, as_admin, path) in signed_in {
+        let who = if as_admin { &mut browser } else { &mut reader };
+        let page = who.get(&path).await;
+        assert_eq!(page.status, 200, "{path}");
+        std::fs::write(dir.path().join(file), page.body).unwrap();
+    }
     let pages = [
         ("home.html", "/".to_owned()),
         ("page2.html", "/page/2".to_owned()),
@@ -133,6 +212,13 @@ async fn every_reader_page_is_valid_html_and_every_feed_parses() {
         String::from_utf8_lossy(&checked.stderr)
     );
 
+    let (status, _, comment_feed) = app.get(&format!("/posts/{slug}/comments.atom")).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        comment_feed.matches("<entry>").count(),
+        2,
+        "visible comments only"
+    );
     for (kind, path) in [
         ("atom", "/feed.atom"),
         ("rss", "/feed.rss"),

@@ -87,7 +87,8 @@ pub async fn run(config: &Config, request: &DemoRequest) -> Result<Vec<String>, 
         let comments = SqlComments::new(pool, clock, outbox, posts).with_config(config);
         let mut readers = Vec::new();
         for n in 1..=5 {
-            readers.push(demo_account(&profiles, &format!("reader{n}"), request, Role::Reader).await?);
+            readers
+                .push(demo_account(&profiles, &format!("reader{n}"), request, Role::Reader).await?);
         }
         let mut previous = None;
         for n in 1..=request.comments {

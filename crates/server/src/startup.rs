@@ -11,6 +11,8 @@ use std::time::Duration;
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer};
+use comments::{CommentsConfig, SqlComments};
+use comments_api::CommentsPort;
 use kernel::outbox::{OutboxSignal, Relay};
 use kernel::{Clock, DatabaseUrl, DbError, DbPool, SystemClock};
 use posts::SqlPosts;
@@ -86,6 +88,16 @@ impl Application {
         config: Config,
         clock: Arc<dyn Clock>,
     ) -> Result<Self, StartupError> {
+        Self::build_with(config, clock, CommentsConfig::default()).await
+    }
+
+    /// Builds everything with an injected clock and the comments module's limits (tests use
+    /// small rate limits and edit windows).
+    pub async fn build_with(
+        config: Config,
+        clock: Arc<dyn Clock>,
+        comments_config: CommentsConfig,
+    ) -> Result<Self, StartupError> {
         std::fs::create_dir_all(&config.data_dir).map_err(|source| StartupError::DataDir {
             path: config.data_dir.display().to_string(),
             source,
@@ -141,11 +153,18 @@ impl Application {
             outbox.clone(),
         ));
         let page_cache = Arc::new(web::PageCache::new(config.page_cache_bytes));
+        let comments = SqlComments::new(pool.clone(), clock.clone(), outbox.clone(), posts.clone())
+            .with_config(comments_config);
+        let comments_events = Arc::new(comments.post_events_handler());
+        let comments: Arc<dyn CommentsPort> = Arc::new(comments);
         let state = actix_web::web::Data::new(AppState {
             page_cache: page_cache.clone(),
             outbox: outbox.clone(),
             posts: posts.clone(),
             profiles,
+            comments,
+            comment_edit_window: comments_config.edit_window,
+            clock: clock.clone(),
             pool: pool.clone(),
             pages: Arc::new(pages),
             assets,
@@ -154,8 +173,11 @@ impl Application {
         });
 
         // Background workers, stopped together after the server: the outbox relay (it
-        // delivers to the consumers registered here) and the scheduler of posts.
+        // delivers to the consumers registered here: comments removes a deleted post's
+        // comments, the page cache evicts what changed; search registers its consumer when
+        // it lands) and the scheduler of posts.
         let mut relay = Relay::new(pool.clone(), clock, outbox.clone());
+        relay.register(comments_events);
         let invalidator = web::PageCacheInvalidator::new(
             page_cache.clone(),
             posts.clone(),

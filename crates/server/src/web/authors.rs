@@ -97,7 +97,9 @@ async fn render(
         number,
     );
     let total = page.total;
-    let deps = vec![Dep::AuthorPosts(profile.id), Dep::Profile(profile.id)];
+    let mut deps = vec![Dep::AuthorPosts(profile.id), Dep::Profile(profile.id)];
+    // Each post too: its comment count shows.
+    deps.extend(page.posts.iter().map(|p| Dep::Post(p.id)));
     let posts = PostItem::list(state, page).await?;
     let html = state.pages.render(chrome, "author.html", |context| {
         context.insert("author", &author);

@@ -12,6 +12,7 @@ use actix_web::http::{StatusCode, header};
 use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{HttpResponse, ResponseError, web};
 
+use comments_api::CommentsError;
 use posts_api::PostsError;
 
 use super::AppState;
@@ -34,6 +35,13 @@ pub(crate) enum PageError {
     /// The request could not be read; the message says what to do.
     #[error("bad request: {0}")]
     BadRequest(&'static str),
+    /// Too many attempts; the client may try again after `retry_after_secs` (sent as
+    /// `Retry-After` with a 429).
+    #[error("too many attempts; retry after {retry_after_secs} s")]
+    RateLimited {
+        /// Seconds to wait.
+        retry_after_secs: u64,
+    },
     /// A module's storage is unreachable; try again later.
     #[error("temporarily unavailable: {0}")]
     Unavailable(String),
@@ -53,6 +61,30 @@ impl From<PostsError> for PageError {
     }
 }
 
+/// For requests without a form to show again (moderation buttons, confirmations); the
+/// comment forms render `Invalid`, `PostNotOpen` and `EditWindowClosed` next to the field.
+impl From<CommentsError> for PageError {
+    fn from(error: CommentsError) -> Self {
+        match error {
+            CommentsError::NotFound => PageError::NotFound,
+            CommentsError::Forbidden => PageError::Forbidden("You cannot change this comment."),
+            CommentsError::Invalid { .. } => PageError::BadRequest(
+                "The comment could not be changed: the request was not valid.",
+            ),
+            CommentsError::PostNotOpen => {
+                PageError::BadRequest("This post is not open for comments.")
+            }
+            CommentsError::EditWindowClosed => {
+                PageError::BadRequest("This comment can no longer be edited.")
+            }
+            CommentsError::RateLimited { retry_after_secs } => {
+                PageError::RateLimited { retry_after_secs }
+            }
+            CommentsError::Unavailable(reason) => PageError::Unavailable(reason),
+        }
+    }
+}
+
 /// Parses a `/page/{n}` segment: a positive number, else the page does not exist.
 pub(crate) fn page_number(segment: &str) -> Result<u32, PageError> {
     match segment.parse::<u32>() {
@@ -67,6 +99,7 @@ impl ResponseError for PageError {
             PageError::NotFound => StatusCode::NOT_FOUND,
             PageError::Forbidden(_) => StatusCode::FORBIDDEN,
             PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            PageError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             PageError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             PageError::Render(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -74,13 +107,22 @@ impl ResponseError for PageError {
 
     fn error_response(&self) -> HttpResponse {
         match self {
-            PageError::NotFound | PageError::Forbidden(_) | PageError::BadRequest(_) => {}
+            PageError::NotFound
+            | PageError::Forbidden(_)
+            | PageError::BadRequest(_)
+            | PageError::RateLimited { .. } => {}
             PageError::Unavailable(reason) => tracing::warn!(%reason, "page unavailable"),
             PageError::Render(error) => tracing::error!(%error, "page failed to render"),
         }
         let mut response = HttpResponse::build(self.status_code());
-        if matches!(self, PageError::Unavailable(_)) {
-            response.insert_header((header::RETRY_AFTER, "5"));
+        match self {
+            PageError::Unavailable(_) => {
+                response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            PageError::RateLimited { retry_after_secs } => {
+                response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            _ => {}
         }
         let mut response = response.finish();
         if let PageError::Forbidden(message) | PageError::BadRequest(message) = self {

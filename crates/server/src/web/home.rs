@@ -51,7 +51,9 @@ async fn render(state: &AppState, chrome: &Chrome, number: u32) -> Result<HttpRe
     }
     let links = PageLinks::new("/", &page, number);
     let mut deps = vec![Dep::Listing];
+    // Each post's author, and the post itself (its comment count shows).
     deps.extend(page.posts.iter().map(|p| Dep::Profile(p.author_id)));
+    deps.extend(page.posts.iter().map(|p| Dep::Post(p.id)));
     let posts = PostItem::list(state, page).await?;
     let html = state.pages.render(chrome, "home.html", |context| {
         context.insert("posts", &posts);

@@ -9,6 +9,10 @@ mod auth;
 mod authors;
 mod avatars;
 mod chrome;
+mod comment_feed;
+mod comment_section;
+mod comment_view;
+mod comments;
 mod conditional;
 mod dashboard;
 mod editor;
@@ -19,6 +23,7 @@ mod health;
 mod home;
 mod machines;
 mod middleware;
+mod moderation;
 mod page_cache;
 mod pages;
 mod post;
@@ -51,6 +56,17 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
         .route("/", read().to(home::first_page))
         .route("/page/{number}", read().to(home::numbered_page))
         .route("/posts/{slug}", read().to(post::show))
+        .route("/posts/{slug}/comments", web::post().to(comments::create))
+        .route("/posts/{slug}/comments.atom", read().to(comment_feed::atom))
+        .route("/comments/{id}/edit", read().to(comments::edit_page))
+        .route("/comments/{id}/edit", web::post().to(comments::edit))
+        .route("/comments/{id}/delete", read().to(comments::delete_page))
+        .route("/comments/{id}/delete", web::post().to(comments::delete))
+        .route(
+            "/comments/{id}/moderate",
+            web::post().to(comments::moderate),
+        )
+        .route("/moderation", read().to(moderation::show))
         .route("/write", read().to(editor::new_page))
         .route("/write", web::post().to(editor::create))
         .route("/posts/{slug}/edit", read().to(editor::edit_page))

@@ -64,7 +64,31 @@ const TEMPLATES: &[(&str, &str)] = &[
         "login.html",
         include_str!("../../../../templates/login.html"),
     ),
+    (
+        "partials/comments.html",
+        include_str!("../../../../templates/partials/comments.html"),
+    ),
+    (
+        "partials/comment_form.html",
+        include_str!("../../../../templates/partials/comment_form.html"),
+    ),
+    (
+        "partials/moderation_buttons.html",
+        include_str!("../../../../templates/partials/moderation_buttons.html"),
+    ),
     ("post.html", include_str!("../../../../templates/post.html")),
+    (
+        "comment_edit.html",
+        include_str!("../../../../templates/comment_edit.html"),
+    ),
+    (
+        "comment_delete.html",
+        include_str!("../../../../templates/comment_delete.html"),
+    ),
+    (
+        "moderation.html",
+        include_str!("../../../../templates/moderation.html"),
+    ),
     ("tag.html", include_str!("../../../../templates/tag.html")),
     (
         "archive.html",

@@ -1,13 +1,14 @@
-//! `/posts/{slug}`: one post, with its table of contents and its neighbours.
+//! `/posts/{slug}`: one post, with its table of contents, its neighbours and its comments.
 
-use actix_web::http::header;
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 use posts_api::{Post, PostStatus, SlugLookup, TocItem};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::AppState;
-use super::auth::MaybeSignedIn;
+use super::auth::{MaybeSignedIn, Session};
 use super::chrome::Chrome;
+use super::comment_section::{Refused, comment_section};
 use super::editor::actor_of;
 use super::errors::PageError;
 use super::page_cache::{Dep, cacheable};
@@ -84,12 +85,20 @@ fn view(post: Post, base_url: &str, site_title: &str) -> PostView {
     }
 }
 
+/// The query a comment's redirect adds: `?comment=pending` says it awaits approval.
+#[derive(Debug, Deserialize)]
+pub(crate) struct PostQuery {
+    #[serde(default)]
+    comment: Option<String>,
+}
+
 /// `GET /posts/{slug}`: the post, a 301 from a former address, or a 404.
 pub(crate) async fn show(
     state: web::Data<AppState>,
     chrome: Chrome,
     signed_in: MaybeSignedIn,
     slug: web::Path<String>,
+    query: web::Query<PostQuery>,
 ) -> Result<HttpResponse, PageError> {
     // Drafts and scheduled posts are found only for those who may edit them.
     let actor = signed_in.0.as_ref().map(actor_of);
@@ -101,7 +110,42 @@ pub(crate) async fn show(
                 .finish());
         }
     };
-    let (older, newer) = if post.status == PostStatus::Published {
+    let notice = match query.comment.as_deref() {
+        Some("pending") => {
+            Some("Thank you! Your comment will appear once a moderator approves it.")
+        }
+        _ => None,
+    };
+    let page = PostPage {
+        status: StatusCode::OK,
+        refused: None,
+        notice,
+    };
+    render(&state, &chrome, signed_in.0.as_ref(), *post, page).await
+}
+
+/// How the post page is shown beyond the post itself.
+#[derive(Debug)]
+pub(crate) struct PostPage {
+    /// The response status (4xx when a refused comment is shown again).
+    pub(crate) status: StatusCode,
+    /// A refused comment to put back in its form.
+    pub(crate) refused: Option<Refused>,
+    /// A message for the signed-in viewer about their comment.
+    pub(crate) notice: Option<&'static str>,
+}
+
+/// Renders the page of `post` for `session`.
+pub(crate) async fn render(
+    state: &AppState,
+    chrome: &Chrome,
+    session: Option<&Session>,
+    post: Post,
+    page: PostPage,
+) -> Result<HttpResponse, PageError> {
+    let actor = session.map(actor_of);
+    let published = post.status == PostStatus::Published;
+    let (older, newer) = if published {
         state.posts.neighbours(post.id).await?
     } else {
         (None, None)
@@ -116,17 +160,29 @@ pub(crate) async fn show(
         slug: path_segment(&l.slug),
         title: l.title,
     };
-    let author = super::view::authors(&state, [post.author_id])
+    let author = super::view::authors(state, [post.author_id])
         .await?
         .remove(&post.author_id);
+    let comments = comment_section(
+        state,
+        session,
+        post.id,
+        &post.slug,
+        published,
+        page.refused,
+        page.notice,
+    )
+    .await?;
     let may_edit = actor.is_some_and(|a| a.may_edit_any || a.id == post.author_id);
-    let post = view(*post, &state.pages.base_url(), &state.pages.site_title());
-    let html = state.pages.render(&chrome, "post.html", |context| {
+    let post = view(post, &state.pages.base_url(), &state.pages.site_title());
+    let html = state.pages.render(chrome, "post.html", |context| {
         context.insert("post", &post);
         context.insert("author", &author);
         context.insert("may_edit", &may_edit);
         context.insert("older", &older.map(link));
         context.insert("newer", &newer.map(link));
+        context.insert("comment_count", &comments.count());
+        context.insert("comments", &comments);
     })?;
-    Ok(cacheable(chrome.html(html), deps))
+    Ok(cacheable(chrome.page(page.status, html), deps))
 }

@@ -2,7 +2,9 @@
 
 use std::sync::Arc;
 
-use kernel::DbPool;
+use chrono::TimeDelta;
+use comments_api::CommentsPort;
+use kernel::{Clock, DbPool};
 use posts_api::PostsPort;
 use profiles_api::ProfilesPort;
 
@@ -18,6 +20,13 @@ pub(crate) struct AppState {
     pub(crate) posts: Arc<dyn PostsPort>,
     /// The profiles module's port.
     pub(crate) profiles: Arc<dyn ProfilesPort>,
+    /// The comments module's port.
+    pub(crate) comments: Arc<dyn CommentsPort>,
+    /// How long after writing it an author may edit a comment (the comments module enforces
+    /// it; pages use it to offer the "Edit" link only while it works).
+    pub(crate) comment_edit_window: TimeDelta,
+    /// The application's clock (tests move it).
+    pub(crate) clock: Arc<dyn Clock>,
     /// Templates and site-wide page data.
     pub(crate) pages: Arc<Pages>,
     /// Static files.

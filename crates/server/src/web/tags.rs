@@ -65,7 +65,9 @@ async fn render(
         .cloned()
         .unwrap_or_else(|| tag.trim().to_lowercase());
     let mut deps = vec![Dep::Tag(normalise_tag(tag).unwrap_or_default())];
+    // Each post's author, and the post itself (its comment count shows).
     deps.extend(page.posts.iter().map(|p| Dep::Profile(p.author_id)));
+    deps.extend(page.posts.iter().map(|p| Dep::Post(p.id)));
     let tag_link = TagLink::new(name);
     let links = PageLinks::new(&format!("/tags/{}/", tag_link.path), &page, number);
     let total = page.total;

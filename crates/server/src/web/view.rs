@@ -107,6 +107,8 @@ pub(crate) struct PostItem {
     tags: Vec<TagLink>,
     /// Absent when the author's account is gone.
     author: Option<AuthorView>,
+    /// Visible comments.
+    comments: u64,
 }
 
 impl PostItem {
@@ -114,10 +116,12 @@ impl PostItem {
     pub(crate) fn from_summary(
         post: PostSummary,
         authors: &HashMap<i64, AuthorView>,
+        comments: &HashMap<i64, u64>,
     ) -> Option<Self> {
         let published_at = post.published_at?;
         Some(Self {
             author: authors.get(&post.author_id).cloned(),
+            comments: comments.get(&post.id).copied().unwrap_or_default(),
             slug: path_segment(&post.slug),
             title: post.title,
             description: post.description,
@@ -129,13 +133,22 @@ impl PostItem {
         })
     }
 
-    /// Every item of a page, with authors fetched in one batch.
+    /// Every item of a page, with authors fetched in one batch and comment counts in one
+    /// call.
     pub(crate) async fn list(state: &AppState, page: PostPage) -> Result<Vec<Self>, PageError> {
         let authors = authors(state, page.posts.iter().map(|p| p.author_id)).await?;
+        let comments = if page.posts.is_empty() {
+            HashMap::new()
+        } else {
+            state
+                .comments
+                .counts(page.posts.iter().map(|p| p.id).collect())
+                .await?
+        };
         Ok(page
             .posts
             .into_iter()
-            .filter_map(|post| Self::from_summary(post, &authors))
+            .filter_map(|post| Self::from_summary(post, &authors, &comments))
             .collect())
     }
 }

@@ -219,22 +219,22 @@ pub(crate) fn neighbours(
     };
     let older: Option<(i64, String, String)> = posts::table
         .filter(posts::status.eq(PUBLISHED))
-        .filter(
-            posts::published_at
-                .lt(at)
-                .or(posts::published_at.eq(at).and(posts::id.lt(id))),
-        )
+        // A range on the index (`<= at`), then the tie-break: with the whole condition as
+        // one OR, SQLite would walk the index from the far end.
+        .filter(posts::published_at.le(at))
+        .filter(diesel::dsl::not(
+            posts::published_at.eq(at).and(posts::id.ge(id)),
+        ))
         .order((posts::published_at.desc(), posts::id.desc()))
         .select((posts::id, posts::slug, posts::title))
         .first(conn)
         .optional()?;
     let newer: Option<(i64, String, String)> = posts::table
         .filter(posts::status.eq(PUBLISHED))
-        .filter(
-            posts::published_at
-                .gt(at)
-                .or(posts::published_at.eq(at).and(posts::id.gt(id))),
-        )
+        .filter(posts::published_at.ge(at))
+        .filter(diesel::dsl::not(
+            posts::published_at.eq(at).and(posts::id.le(id)),
+        ))
         .order((posts::published_at.asc(), posts::id.asc()))
         .select((posts::id, posts::slug, posts::title))
         .first(conn)

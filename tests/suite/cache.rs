@@ -344,6 +344,31 @@ async fn comments_show_at_once_on_cached_pages(backend: Backend) {
         assert!(page.contains("1 comment"), "{path} counts it");
     }
 
+    // A commenter's new name shows under their comment.
+    cached(&app, &post_path).await;
+    let session = app
+        .profiles()
+        .sign_in("bob", "correct horse battery", "127.0.0.1")
+        .await
+        .unwrap();
+    app.profiles()
+        .update_profile(
+            &session.viewer,
+            ProfileChanges {
+                display_name: "Robert Roe".into(),
+                bio_markdown: String::new(),
+                avatar_url: None,
+                website_url: None,
+            },
+        )
+        .await
+        .unwrap();
+    let (_, _, page) = app.get(&post_path).await;
+    assert!(
+        page.contains("Robert Roe"),
+        "the commenter's new name shows"
+    );
+
     cached(&app, &post_path).await;
     app.comments()
         .delete(

@@ -42,12 +42,20 @@ pub(crate) struct CommentSection {
     notice: Option<&'static str>,
     /// Why a comment was refused, when there is no form to show it in.
     error: Option<String>,
+    /// Whose comments show (their names change with their profiles).
+    #[serde(skip)]
+    author_ids: Vec<i64>,
 }
 
 impl CommentSection {
     /// Visible comments, for the post's header.
     pub(crate) fn count(&self) -> usize {
         self.count
+    }
+
+    /// The profiles whose names the section shows.
+    pub(crate) fn author_ids(&self) -> &[i64] {
+        &self.author_ids
     }
 }
 
@@ -75,6 +83,7 @@ pub(crate) async fn comment_section(
     };
     let count = thread.visible_count();
     let names = authors(state, thread.comments.iter().filter_map(|c| c.author_id)).await?;
+    let author_ids = names.keys().copied().collect();
     let post_path = path_segment(slug);
     let viewing = Viewing {
         viewer_id: session.map(|s| s.viewer.id),
@@ -127,5 +136,6 @@ pub(crate) async fn comment_section(
         ),
         notice: notice.filter(|_| session.is_some()),
         error,
+        author_ids,
     })
 }

@@ -173,6 +173,7 @@ pub(crate) async fn render(
         page.notice,
     )
     .await?;
+    deps.extend(comments.author_ids().iter().map(|id| Dep::Profile(*id)));
     let may_edit = actor.is_some_and(|a| a.may_edit_any || a.id == post.author_id);
     let post = view(post, &state.pages.base_url(), &state.pages.site_title());
     let html = state.pages.render(chrome, "post.html", |context| {

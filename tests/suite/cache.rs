@@ -175,6 +175,18 @@ async fn profile_and_site_changes_show_at_once(backend: Backend) {
         assert!(page.contains("Alice Liddell"), "{path} shows the old name");
     }
 
+    // A new follower shows on the author's page.
+    cached(&app, "/authors/alice").await;
+    app.author("bob", Role::Reader).await;
+    let bob = app
+        .profiles()
+        .sign_in("bob", "correct horse battery", "127.0.0.1")
+        .await
+        .unwrap();
+    app.profiles().follow(&bob.viewer, "alice").await.unwrap();
+    let (_, _, page) = app.get("/authors/alice").await;
+    assert!(page.contains("1 follower"), "the follower count is current");
+
     // Settings saved by another instance (straight into the database here) reach this one
     // through their event: this instance reloads them and forgets every page.
     cached(&app, "/").await;

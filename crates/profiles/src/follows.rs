@@ -5,10 +5,11 @@ use diesel::Connection;
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use kernel::DbConnection;
-use profiles_api::{Profile, ProfilesError};
+use profiles_api::{Profile, ProfileEvent, ProfilesError};
 
 use crate::accounts;
 use crate::error::StoreResult;
+use crate::events;
 use crate::rows::{self, UserRow};
 use crate::schema::follows;
 
@@ -38,28 +39,51 @@ pub(crate) fn follow(
             ))
             .execute(conn)
     });
-    match inserted {
-        Ok(_) | Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {}
+    let changed = match inserted {
+        Ok(rows) => rows > 0,
+        Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => false,
         Err(other) => return Err(other.into()),
+    };
+    let profile = rows::profile(conn, followed)?;
+    if changed {
+        announce(conn, &profile, now)?;
     }
-    rows::profile(conn, followed)
+    Ok(profile)
+}
+
+/// Records the new follower count, for pages that show it.
+fn announce(conn: &mut DbConnection, profile: &Profile, now: DateTime<Utc>) -> StoreResult<()> {
+    events::record(
+        conn,
+        &ProfileEvent::FollowersChanged {
+            id: profile.id,
+            username: profile.username.clone(),
+            followers: profile.followers,
+        },
+        now,
+    )
 }
 
 /// `viewer_id` stops following `username` (call inside a write transaction).
 pub(crate) fn unfollow(
     conn: &mut DbConnection,
+    now: DateTime<Utc>,
     viewer_id: i64,
     username: &str,
 ) -> StoreResult<Profile> {
     let viewer = accounts::active(conn, viewer_id)?;
     let followed = target(conn, username)?;
-    diesel::delete(
+    let removed = diesel::delete(
         follows::table
             .filter(follows::follower_id.eq(viewer.id))
             .filter(follows::followed_id.eq(followed.id)),
     )
     .execute(conn)?;
-    rows::profile(conn, followed)
+    let profile = rows::profile(conn, followed)?;
+    if removed > 0 {
+        announce(conn, &profile, now)?;
+    }
+    Ok(profile)
 }
 
 /// Which of `ids` `follower_id` follows, in one query.

@@ -258,7 +258,7 @@ impl ProfilesPort for SqlProfiles {
 
     async fn unfollow(&self, viewer: &Viewer, username: &str) -> Result<Profile, ProfilesError> {
         let (viewer_id, username) = (viewer.id, username.to_owned());
-        self.change(move |conn, _| follows::unfollow(conn, viewer_id, &username))
+        self.change(move |conn, now| follows::unfollow(conn, now, viewer_id, &username))
             .await
     }
 

@@ -14,6 +14,15 @@ pub enum ProfileEvent {
         /// Its display name now.
         display_name: String,
     },
+    /// Someone started or stopped following the profile.
+    FollowersChanged {
+        /// The profile followed or unfollowed.
+        id: i64,
+        /// Its username.
+        username: String,
+        /// How many follow it now.
+        followers: u64,
+    },
     /// The account was deleted for good.
     ProfileDeleted {
         /// The profile that was.
@@ -28,6 +37,7 @@ impl ProfileEvent {
     pub fn event_type(&self) -> &'static str {
         match self {
             ProfileEvent::ProfileUpdated { .. } => "ProfileUpdated",
+            ProfileEvent::FollowersChanged { .. } => "FollowersChanged",
             ProfileEvent::ProfileDeleted { .. } => "ProfileDeleted",
         }
     }
@@ -35,9 +45,9 @@ impl ProfileEvent {
     /// The profile concerned.
     pub fn profile_id(&self) -> i64 {
         match self {
-            ProfileEvent::ProfileUpdated { id, .. } | ProfileEvent::ProfileDeleted { id, .. } => {
-                *id
-            }
+            ProfileEvent::ProfileUpdated { id, .. }
+            | ProfileEvent::FollowersChanged { id, .. }
+            | ProfileEvent::ProfileDeleted { id, .. } => *id,
         }
     }
 }

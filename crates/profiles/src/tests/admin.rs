@@ -233,13 +233,27 @@ async fn renames_and_deletions_are_announced(backend: Backend) {
     let token = f.profiles.issue_api_token(&alice).await.unwrap();
     f.profiles.follow(&alice, "reader").await.unwrap();
     f.profiles.follow(&reader, "alice").await.unwrap();
+    // Following again changes nothing and announces nothing.
+    f.profiles.follow(&reader, "alice").await.unwrap();
     f.profiles.delete_account(&admin, alice.id).await.unwrap();
     assert_eq!(
         events(&f).await,
-        [ProfileEvent::ProfileDeleted {
-            id: alice.id,
-            username: "alice".into(),
-        }]
+        [
+            ProfileEvent::FollowersChanged {
+                id: reader.id,
+                username: "reader".into(),
+                followers: 1,
+            },
+            ProfileEvent::FollowersChanged {
+                id: alice.id,
+                username: "alice".into(),
+                followers: 1,
+            },
+            ProfileEvent::ProfileDeleted {
+                id: alice.id,
+                username: "alice".into(),
+            }
+        ]
     );
     assert_eq!(f.profiles.by_id(alice.id).await.unwrap(), None);
     assert_eq!(f.profiles.authenticate(&session.token).await.unwrap(), None);

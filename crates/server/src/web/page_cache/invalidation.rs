@@ -6,7 +6,7 @@
 //! | post updated | the post, all-post lists, its author's lists, its tags' lists (old and new) |
 //! | post unpublished / deleted | the post, all-post lists, its author's and tags' lists |
 //! | comment added / edited / moderated / deleted | the post (page, counts in lists) |
-//! | profile updated / deleted | every page showing the profile |
+//! | profile updated / followed / unfollowed / deleted | every page showing the profile |
 //! | site settings changed | everything (and this instance reloads the settings) |
 
 use std::sync::Arc;
@@ -73,16 +73,18 @@ impl Invalidator {
                     }
                 }
             }
-            "ProfileUpdated" | "ProfileDeleted" => match event.decode::<ProfileEvent>() {
-                Ok(profile_event) => {
-                    self.cache
-                        .invalidate(&[Dep::Profile(profile_event.profile_id())]);
+            "ProfileUpdated" | "FollowersChanged" | "ProfileDeleted" => {
+                match event.decode::<ProfileEvent>() {
+                    Ok(profile_event) => {
+                        self.cache
+                            .invalidate(&[Dep::Profile(profile_event.profile_id())]);
+                    }
+                    Err(e) => {
+                        undecodable(e);
+                        self.cache.clear();
+                    }
                 }
-                Err(e) => {
-                    undecodable(e);
-                    self.cache.clear();
-                }
-            },
+            }
             "CommentAdded"
             | "CommentEdited"
             | "CommentModerated"

@@ -268,14 +268,13 @@ impl Generation {
         let searcher = self.reader.searcher();
         let offset = (page as usize - 1).saturating_mul(per_page as usize);
         let mut answer = self.run(&searcher, exact.as_ref(), offset, per_page)?;
-        if answer.1 == 0 {
-            if let Some(fuzzy) = builder
+        if answer.1 == 0
+            && let Some(fuzzy) = builder
                 .fuzzy(&parsed, &searcher)
                 .map_err(SearchError::unavailable)?
-            {
-                answer = self.run(&searcher, fuzzy.as_ref(), offset, per_page)?;
-                results.fuzzy = answer.1 > 0;
-            }
+        {
+            answer = self.run(&searcher, fuzzy.as_ref(), offset, per_page)?;
+            results.fuzzy = answer.1 > 0;
         }
         let (hits, total) = answer;
         results.hits = hits;
@@ -520,10 +519,10 @@ impl SearchIndex {
         std::fs::rename(&pending, self.root.join(CURRENT)).map_err(SearchError::unavailable)?;
         let name = generation.name.clone();
         if let Some(old) = self.set_current(Some(Arc::new(generation))) {
-            if let Ok(mut writer) = old.writer.lock() {
-                if let Some(writer) = writer.take() {
-                    let _ = writer.wait_merging_threads();
-                }
+            if let Ok(mut writer) = old.writer.lock()
+                && let Some(writer) = writer.take()
+            {
+                let _ = writer.wait_merging_threads();
             }
             if old.name != name {
                 let _ = std::fs::remove_dir_all(self.root.join(&old.name));

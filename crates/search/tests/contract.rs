@@ -1,6 +1,8 @@
 //! The search port's contract, run against the in-process adapter and against the HTTP
 //! client talking to a `quire-search` service started in this process.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use search_api::{SearchError, SearchPort, SearchQuery, SearchResults};

@@ -1,6 +1,8 @@
 //! What only the in-process side does: opening, damage, rebuilding, and the outbox indexer;
 //! plus how the HTTP client reports a service that is down or damaged.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 mod fakes;
 

@@ -42,10 +42,10 @@ impl PostsPort for FakePosts {
         limit: u32,
     ) -> Result<Vec<PostDocument>, PostsError> {
         let mut batches = self.batches.lock().unwrap();
-        if let Some(n) = *self.fail_after_batches.lock().unwrap() {
-            if *batches >= n {
-                return Err(PostsError::Unavailable("database went away".into()));
-            }
+        if let Some(n) = *self.fail_after_batches.lock().unwrap()
+            && *batches >= n
+        {
+            return Err(PostsError::Unavailable("database went away".into()));
         }
         *batches += 1;
         let mut docs: Vec<PostDocument> = self

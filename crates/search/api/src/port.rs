@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use crate::{SearchError, SearchEvent, SearchHealth, SearchQuery, SearchResults};
 
 /// What the search module answers. Implemented in-process by the `search` crate and over
-/// HTTP by [`crate::HttpSearch`](crate) (feature `http-client`); both pass one contract suite.
+/// HTTP by `HttpSearch` (feature `http-client`); both pass one contract suite.
 #[async_trait]
 pub trait SearchPort: Send + Sync {
     /// Published posts matching `query`, best first. Empty, nonsense and malformed queries

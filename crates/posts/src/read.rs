@@ -5,8 +5,8 @@ use diesel::prelude::*;
 use kernel::DbConnection;
 use kernel::db::DbBackend;
 use posts_api::{
-    Actor, ArchiveEntry, Authorship, PageRequest, Post, PostFilter, PostLink, PostPage, PostStatus,
-    PostSummary, PostsError, SlugLookup, TagCount,
+    Actor, ArchiveEntry, Authorship, PageRequest, Post, PostDocument, PostFilter, PostLink,
+    PostPage, PostStatus, PostSummary, PostsError, SlugLookup, TagCount,
 };
 
 use crate::error::StoreResult;
@@ -191,6 +191,48 @@ pub(crate) fn published_by_ids(
     let mut found = rows::summaries(conn, rows)?;
     found.sort_by_key(|post| ids.iter().position(|id| *id == post.id));
     Ok(found)
+}
+
+/// Published posts with an id above `after_id`, in id order, as search indexes them.
+pub(crate) fn published_documents(
+    conn: &mut DbConnection,
+    after_id: i64,
+    limit: u32,
+) -> StoreResult<Vec<PostDocument>> {
+    if limit == 0 || limit > MAX_PER_PAGE {
+        return Err(PostsError::invalid(
+            "limit",
+            format!("Ask for between 1 and {MAX_PER_PAGE} posts."),
+        )
+        .into());
+    }
+    let rows: Vec<PostRow> = posts::table
+        .filter(posts::status.eq(PUBLISHED))
+        .filter(posts::id.gt(after_id))
+        .order(posts::id.asc())
+        .limit(i64::from(limit))
+        .select(PostRow::as_select())
+        .load(conn)?;
+    let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+    let mut tags = rows::tags_of(conn, &ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let derived = crate::render::derive(&row.body_markdown);
+            PostDocument {
+                post_id: row.id,
+                tags: tags.remove(&row.id).unwrap_or_default(),
+                body_text: derived.plain_text,
+                author_id: row.author_id,
+                published_at: row.published_at.unwrap_or(row.updated_at).and_utc(),
+                updated_at: row.updated_at.and_utc(),
+                slug: row.slug,
+                title: row.title,
+                description: row.description,
+                former_tags: Vec::new(),
+            }
+        })
+        .collect())
 }
 
 /// Author, state and slug of a post.

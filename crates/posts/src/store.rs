@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use kernel::outbox::OutboxSignal;
 use kernel::{Clock, DbConnection, DbPool};
 use posts_api::{
-    Actor, ArchiveEntry, Authorship, PageRequest, Post, PostDraft, PostFilter, PostLink, PostPage,
-    PostSummary, PostsError, PostsPort, Revision, SlugLookup, TagCount,
+    Actor, ArchiveEntry, Authorship, PageRequest, Post, PostDocument, PostDraft, PostFilter,
+    PostLink, PostPage, PostSummary, PostsError, PostsPort, Revision, SlugLookup, TagCount,
 };
 
 use crate::error::{StoreError, StoreResult};
@@ -108,6 +108,15 @@ impl PostsPort for SqlPosts {
 
     async fn published_by_ids(&self, ids: Vec<i64>) -> Result<Vec<PostSummary>, PostsError> {
         self.read(move |conn| read::published_by_ids(conn, &ids))
+            .await
+    }
+
+    async fn published_documents(
+        &self,
+        after_id: i64,
+        limit: u32,
+    ) -> Result<Vec<PostDocument>, PostsError> {
+        self.read(move |conn| read::published_documents(conn, after_id, limit))
             .await
     }
 

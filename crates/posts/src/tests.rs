@@ -649,6 +649,55 @@ async fn bad_input_is_refused_and_nothing_is_written(backend: Backend) {
     assert!(events(&f).await.is_empty());
 }
 
+async fn published_documents_walk_every_published_post_in_id_order(backend: Backend) {
+    let f = fixture(backend);
+    let mut ids = Vec::new();
+    for n in 0..5 {
+        let post = f
+            .posts
+            .create(
+                ALICE,
+                draft(
+                    &format!("Post {n}"),
+                    &format!("Body *number* {n}."),
+                    &["Rust"],
+                ),
+            )
+            .await
+            .unwrap();
+        if n != 2 {
+            f.posts.publish(ALICE, post.id).await.unwrap();
+        }
+        ids.push(post.id);
+    }
+    let first = f.posts.published_documents(0, 2).await.unwrap();
+    assert_eq!(
+        first.iter().map(|d| d.post_id).collect::<Vec<_>>(),
+        [ids[0], ids[1]]
+    );
+    assert_eq!(first[0].body_text.trim(), "Body number 0.");
+    assert_eq!(first[0].tags, ["rust"]);
+    assert_eq!(first[0].author_id, ALICE.id);
+    assert_eq!(first[0].title, "Post 0");
+    let rest = f.posts.published_documents(ids[1], 100).await.unwrap();
+    assert_eq!(
+        rest.iter().map(|d| d.post_id).collect::<Vec<_>>(),
+        [ids[3], ids[4]],
+        "the draft is skipped"
+    );
+    assert!(
+        f.posts
+            .published_documents(ids[4], 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(matches!(
+        f.posts.published_documents(0, 0).await,
+        Err(PostsError::Invalid { ref field, .. }) if field == "limit"
+    ));
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -674,4 +723,5 @@ on_both_backends!(
     favorites_are_idempotent_and_counted,
     lists_paginate_and_link_neighbours,
     bad_input_is_refused_and_nothing_is_written,
+    published_documents_walk_every_published_post_in_id_order,
 );

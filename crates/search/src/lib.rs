@@ -1,5 +1,46 @@
-//! Quire's search module: the tantivy index of published posts, its queries, and the indexer
-//! fed by post events through the outbox; also the standalone `quire-search` service.
+//! Quire's search module: a tantivy index of published posts, its query language, the
+//! indexer fed by post and profile events through the outbox, and the standalone
+//! `quire-search` service.
 //!
-//! Not built yet — nothing here is linked into the server. The crate exists so its place in
-//! the boundary rules (`[workspace.metadata.modules]`) is checked from the start.
+//! Others use it through [`search_api::SearchPort`]. This crate implements it in-process
+//! ([`LocalSearch`]); `search_api::HttpSearch` (feature `http-client`) implements it against
+//! a `quire-search` process running [`http_service`]. One contract suite
+//! (`tests/contract.rs`) runs against both.
+//!
+//! Wiring (done by the server):
+//! - `let search = LocalSearch::start(data_dir.join("search"))` in-process, or
+//!   `HttpSearch::new(&search_url)?` with `--search-url`; either as `Arc<dyn SearchPort>`.
+//! - Register `SearchIndexer::new(search.clone(), profiles)` with the outbox relay (its
+//!   consumer name is [`CONSUMER`], `"search"`).
+//! - `quire search reindex`: [`LocalSearch::reindex`] with the posts and profiles ports and
+//!   a progress callback (it rebuilds aside and swaps atomically; search keeps serving).
+//!
+//! Decisions worth knowing:
+//! - **Fields and analyzers.** Title (×3), description (×1.5) and body are English prose:
+//!   lower-cased, stop words dropped, stemmed. Tags and usernames are exact (whole value,
+//!   lower-cased). Display names are words, lower-cased, not stemmed. The author id is
+//!   indexed so a rename finds every post of the author.
+//! - **Queries** are read by our own small parser, never tantivy's, so nothing typed is an
+//!   error. When the exact query finds nothing, each word is expanded to the indexed words
+//!   within 1 (3–5 letters) or 2 (6+) edits and the query rerun as plain term queries, so the
+//!   results are ranked by BM25 like any other (closer spellings weigh more).
+//! - **Ranking** is BM25 times a recency lift of up to 25 % that halves every 180 days.
+//! - **Durability.** Every event is committed and the reader reloaded before `apply`
+//!   returns, so a post is searchable once its event is handled.
+//! - **Author names.** The index keeps each post's author names; post events arrive with
+//!   the names the indexer looked up (the remote service cannot ask profiles itself), and
+//!   `ProfileUpdated` rewrites every post of that author.
+
+mod events;
+mod index;
+mod indexer;
+mod local;
+mod query;
+mod schema;
+mod service;
+mod snippet;
+
+pub use index::WRITER_MEMORY;
+pub use indexer::{CONSUMER, SearchIndexer};
+pub use local::{LocalSearch, ReindexProgress};
+pub use service::{http_service, routes};

@@ -4,8 +4,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::{
-    Actor, ArchiveEntry, Authorship, PageRequest, Post, PostDraft, PostFilter, PostLink, PostPage,
-    PostSummary, PostsError, Revision, SlugLookup, TagCount,
+    Actor, ArchiveEntry, Authorship, PageRequest, Post, PostDocument, PostDraft, PostFilter,
+    PostLink, PostPage, PostSummary, PostsError, Revision, SlugLookup, TagCount,
 };
 
 /// What the posts module answers. Every write checks the actor's right to it and records its
@@ -37,6 +37,23 @@ pub trait PostsPort: Send + Sync {
 
     /// Published posts with these ids, in the order asked (unknown ids are skipped).
     async fn published_by_ids(&self, ids: Vec<i64>) -> Result<Vec<PostSummary>, PostsError>;
+
+    /// Published posts as search indexes them (body as plain text), in id order: those with
+    /// an id above `after_id`, at most `limit` (1 to 100). Rebuilding the search index walks
+    /// every published post this way (`after_id` = the last id of the previous batch, 0 to
+    /// start), a stable walk even while posts are published or deleted.
+    ///
+    /// Adapters that cannot list documents answer [`PostsError::Unavailable`] (the default).
+    async fn published_documents(
+        &self,
+        after_id: i64,
+        limit: u32,
+    ) -> Result<Vec<PostDocument>, PostsError> {
+        let _ = (after_id, limit);
+        Err(PostsError::Unavailable(
+            "this posts adapter cannot list documents".to_owned(),
+        ))
+    }
 
     /// Who wrote a post and its state, for permission checks elsewhere.
     async fn authorship(&self, post_id: i64) -> Result<Option<Authorship>, PostsError>;

@@ -151,8 +151,17 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 
 /// [`spawn_app`] with other limits for the comments module (small rate limits, say).
 pub async fn spawn_app_with(backend: Backend, comments: CommentsConfig) -> TestApp {
-    let db = TestDatabase::create(backend);
     let data_dir = tempfile::tempdir().expect("temporary data directory");
+    spawn_app_in(backend, comments, data_dir).await
+}
+
+/// [`spawn_app_with`] in a data directory the test prepared (e.g. with a broken index).
+pub async fn spawn_app_in(
+    backend: Backend,
+    comments: CommentsConfig,
+    data_dir: tempfile::TempDir,
+) -> TestApp {
+    let db = TestDatabase::create(backend);
     let config = Config {
         bind: "127.0.0.1:0".parse().unwrap(),
         database_url: db.url().clone(),

@@ -25,5 +25,6 @@ mod migrations;
 mod pages;
 mod posts;
 mod reading;
+mod search;
 mod validity;
 mod writing;

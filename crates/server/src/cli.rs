@@ -41,6 +41,12 @@ pub enum Command {
         #[command(subcommand)]
         task: AdminTask,
     },
+    /// Search index tasks.
+    Search {
+        /// What to do.
+        #[command(subcommand)]
+        task: SearchTask,
+    },
     /// Fill the site with an author and generated posts (to try Quire, or to measure it).
     Demo {
         /// Where the database is.
@@ -61,6 +67,18 @@ pub enum Command {
         /// The author's password when the account is created.
         #[arg(long, env = "QUIRE_DEMO_PASSWORD", default_value = "demo password 123")]
         password: String,
+    },
+}
+
+/// `quire search …` tasks.
+#[derive(Debug, Subcommand)]
+pub enum SearchTask {
+    /// Rebuild the search index from the database (aside, then swapped in: search keeps
+    /// working meanwhile), with a progress bar.
+    Reindex {
+        /// Where the database and the index are.
+        #[command(flatten)]
+        config: ConfigArgs,
     },
 }
 

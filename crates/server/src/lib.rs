@@ -11,6 +11,7 @@ pub mod demo;
 pub mod demo_content;
 pub mod modules;
 pub mod scheduler;
+pub mod search;
 pub mod site;
 pub mod startup;
 pub mod telemetry;

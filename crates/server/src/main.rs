@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use server::cli::{AdminTask, Cli, Command};
+use server::cli::{AdminTask, Cli, Command, SearchTask};
 use server::config::{Config, ConfigArgs};
 use server::{Application, startup, telemetry};
 
@@ -21,6 +21,9 @@ fn main() -> ExitCode {
                     role,
                 },
         } => create_user(config, username, email, &role),
+        Command::Search {
+            task: SearchTask::Reindex { config },
+        } => reindex(config),
         Command::Demo {
             config,
             posts,
@@ -79,6 +82,33 @@ fn create_user(args: ConfigArgs, username: String, email: String, role: &str) ->
         Err(error) => {
             tracing::error!("{error}");
             ExitCode::from(2)
+        }
+    }
+}
+
+fn reindex(args: ConfigArgs) -> ExitCode {
+    let config = match load(args) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            tracing::error!("cannot start the runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(server::search::reindex(&config)) {
+        Ok(indexed) => {
+            tracing::info!("search index rebuilt: {indexed} posts");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            tracing::error!("cannot rebuild the search index: {error}");
+            ExitCode::FAILURE
         }
     }
 }

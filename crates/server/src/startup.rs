@@ -48,6 +48,9 @@ pub enum StartupError {
         /// Why.
         source: std::io::Error,
     },
+    /// The search service address is unusable.
+    #[error("search: {0}")]
+    Search(String),
     /// An embedded template is broken (a build defect).
     #[error("templates: {0}")]
     Templates(String),
@@ -106,9 +109,6 @@ impl Application {
         for migration in &applied {
             tracing::info!(%migration, "applied migration");
         }
-        if config.search_url.is_some() {
-            tracing::warn!("search is not part of this build yet; SEARCH_URL is ignored");
-        }
 
         let listener = TcpListener::bind(config.bind).map_err(|source| StartupError::Bind {
             addr: config.bind,
@@ -153,6 +153,7 @@ impl Application {
             outbox.clone(),
         ));
         let page_cache = Arc::new(web::PageCache::new(config.page_cache_bytes));
+        let search = crate::search::port(&config)?;
         let comments = SqlComments::new(pool.clone(), clock.clone(), outbox.clone(), posts.clone())
             .with_config(comments_config);
         let comments_events = Arc::new(comments.post_events_handler());
@@ -161,8 +162,9 @@ impl Application {
             page_cache: page_cache.clone(),
             outbox: outbox.clone(),
             posts: posts.clone(),
-            profiles,
+            profiles: profiles.clone(),
             comments,
+            search: search.clone(),
             comment_edit_window: comments_config.edit_window,
             clock: clock.clone(),
             pool: pool.clone(),
@@ -178,6 +180,7 @@ impl Application {
         // it lands) and the scheduler of posts.
         let mut relay = Relay::new(pool.clone(), clock, outbox.clone());
         relay.register(comments_events);
+        relay.register(Arc::new(search::SearchIndexer::new(search, profiles)));
         let invalidator = web::PageCacheInvalidator::new(
             page_cache.clone(),
             posts.clone(),

@@ -27,6 +27,7 @@ mod moderation;
 mod page_cache;
 mod pages;
 mod post;
+mod search;
 mod settings;
 mod state;
 mod tags;
@@ -101,6 +102,8 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
         .route("/settings/avatar", web::post().to(avatars::upload))
         .route("/uploads/avatars/{file}", read().to(avatars::serve))
         .route("/api/preview", web::post().to(editor::preview_api))
+        .route("/search", read().to(search::page))
+        .route("/api/search", read().to(search::api))
         .route("/tags/{tag}", read().to(tags::first_page))
         .route("/tags/{tag}/page/{number}", read().to(tags::numbered_page))
         .route("/archive", read().to(archive::show))

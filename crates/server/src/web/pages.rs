@@ -91,6 +91,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("tag.html", include_str!("../../../../templates/tag.html")),
     (
+        "search.html",
+        include_str!("../../../../templates/search.html"),
+    ),
+    (
         "archive.html",
         include_str!("../../../../templates/archive.html"),
     ),

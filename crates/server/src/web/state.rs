@@ -37,6 +37,8 @@ pub(crate) struct AppState {
     pub(crate) page_cache: Arc<PageCache>,
     /// Raised after a commit that appended an event (wakes the relay).
     pub(crate) outbox: kernel::outbox::OutboxSignal,
+    /// The search module's port (in-process or a `quire-search` service).
+    pub(crate) search: Arc<dyn search_api::SearchPort>,
     /// Where uploaded files live.
     pub(crate) data_dir: std::path::PathBuf,
 }

@@ -340,3 +340,184 @@ fn two_instances_on_one_postgres_database_stay_coherent() {
         child.wait().unwrap();
     }
 }
+
+/// The `quire-search` binary beside `quire` (built by `cargo test --workspace`, or by
+/// `cargo build -p search --bin quire-search`).
+fn quire_search_binary() -> std::path::PathBuf {
+    let path = Path::new(env!("CARGO_BIN_EXE_quire")).with_file_name("quire-search");
+    assert!(
+        path.is_file(),
+        "{} is missing: run `cargo build -p search --bin quire-search` (or the whole \
+         workspace's tests) first",
+        path.display()
+    );
+    path
+}
+
+fn start_search_service(data_dir: &Path, bind: &str) -> (Child, String) {
+    let mut child = Command::new(quire_search_binary())
+        .args(["--bind", bind, "--data-dir"])
+        .arg(data_dir)
+        .env("RUST_LOG", "info")
+        .env_remove("QUIRE_SEARCH_BIND")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let lines = stderr_lines(&mut child);
+    let line = wait_for_line(&lines, "quire-search listening", &mut Vec::new());
+    let addr = line
+        .split("address=")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap()
+        .to_owned();
+    (child, addr)
+}
+
+/// Signs `alice` in on `addr` and publishes a post; returns nothing, panics on failure.
+fn publish_through(addr: &str, title: &str, body: &str) {
+    let (_, head, page) = http(addr, "GET", "/login", "", "");
+    let csrf = set_cookie(&head, "quire_csrf");
+    let form = format!(
+        "csrf_token={}&login=alice&password=a+long+enough+password&next=%2F",
+        csrf_token(&page)
+    );
+    let (status, head, _) = http(addr, "POST", "/login", &format!("quire_csrf={csrf}"), &form);
+    assert_eq!(status, 303, "{head}");
+    let session = format!("quire_session={}", set_cookie(&head, "quire_session"));
+    let (_, _, editor) = http(addr, "GET", "/write", &session, "");
+    let form = format!(
+        "csrf_token={}&title={}&description=&tags=&cover_image_url=&slug=&body={}\
+         &publish_at=&action=publish",
+        csrf_token(&editor),
+        title.replace(' ', "+"),
+        body.replace(' ', "+"),
+    );
+    let (status, head, _) = http(addr, "POST", "/write", &session, &form);
+    assert_eq!(status, 303, "{head}");
+}
+
+/// The slugs `/api/search?q=` answers on `addr`, once `expected` is among them (bounded).
+fn search_slugs(addr: &str, q: &str, expected: &str) -> Vec<String> {
+    for _ in 0..200 {
+        let (status, _, body) = http(addr, "GET", &format!("/api/search?q={q}"), "", "");
+        if status == 200 {
+            let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+            let slugs: Vec<String> = json["hits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| h["slug"].as_str().unwrap().to_owned())
+                .collect();
+            if slugs.iter().any(|s| s == expected) {
+                return slugs;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("{addr}: searching {q} never found {expected}");
+}
+
+fn create_alice(dir: &Path) {
+    let mut create = quire(dir)
+        .args(["admin", "create-user", "--username", "alice"])
+        .args(["--email", "alice@example.org", "--role", "author"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(create.stdin.take().unwrap(), "a long enough password").unwrap();
+    let created = create.wait_with_output().unwrap();
+    assert!(created.status.success(), "{created:?}");
+}
+
+/// Extraction rehearsal: `quire` with `SEARCH_URL` uses a `quire-search` process, finds what
+/// an in-process `quire` finds, and loses nothing while the service is down.
+#[test]
+fn search_runs_as_its_own_service_with_the_same_results() {
+    // In-process search.
+    let local_dir = tempfile::tempdir().unwrap();
+    create_alice(local_dir.path());
+    let (mut local, local_addr, _local_log) = {
+        let mut child = quire(local_dir.path())
+            .args(["serve", "--bind", "127.0.0.1:0"])
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        let lines = stderr_lines(&mut child);
+        let line = wait_for_line(&lines, "listening on http://", &mut Vec::new());
+        let addr = line
+            .split("listening on http://")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap()
+            .to_owned();
+        (child, addr, lines)
+    };
+
+    // The same site with search in its own process.
+    let remote_dir = tempfile::tempdir().unwrap();
+    let search_dir = tempfile::tempdir().unwrap();
+    create_alice(remote_dir.path());
+    let (mut service, service_addr) = start_search_service(search_dir.path(), "127.0.0.1:0");
+    let mut remote = quire(remote_dir.path())
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("SEARCH_URL", format!("http://{service_addr}"))
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let remote_lines = stderr_lines(&mut remote);
+    let line = wait_for_line(&remote_lines, "listening on http://", &mut Vec::new());
+    let remote_addr = line
+        .split("listening on http://")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap()
+        .to_owned();
+
+    let posts = [
+        (
+            "Bread and patience",
+            "A sourdough starter takes a week of patience.",
+        ),
+        (
+            "Patience in the garden",
+            "Tomatoes ripen when they will; patience again.",
+        ),
+        (
+            "Fast weeknight noodles",
+            "Noodles in ten minutes, no patience needed.",
+        ),
+    ];
+    for (title, body) in posts {
+        publish_through(&local_addr, title, body);
+        publish_through(&remote_addr, title, body);
+    }
+    let in_process = search_slugs(&local_addr, "patience", "fast-weeknight-noodles");
+    let extracted = search_slugs(&remote_addr, "patience", "fast-weeknight-noodles");
+    assert_eq!(in_process.len(), 3);
+    assert_eq!(in_process, extracted, "same results, same order");
+
+    // The service goes down: writes still succeed, search says it is unavailable, and the
+    // restarted service catches up through the relay's retries.
+    service.kill().unwrap();
+    service.wait().unwrap();
+    publish_through(
+        &remote_addr,
+        "Written while search slept",
+        "Nothing is lost here.",
+    );
+    let (status, _, _) = http(&remote_addr, "GET", "/api/search?q=lost", "", "");
+    assert_eq!(status, 503);
+    assert_eq!(http(&remote_addr, "GET", "/", "", "").0, 200);
+    let (mut service, _) = start_search_service(search_dir.path(), &service_addr);
+    search_slugs(&remote_addr, "lost", "written-while-search-slept");
+
+    for child in [&mut local, &mut remote, &mut service] {
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+}

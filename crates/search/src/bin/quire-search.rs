@@ -26,11 +26,15 @@ struct Options {
 }
 
 fn main() -> std::io::Result<()> {
+    // Logs go to standard error, coloured only on a terminal (as quire's do).
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let options = Options::parse();
     let search = LocalSearch::start(options.data_dir.join("search"));

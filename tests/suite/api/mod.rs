@@ -35,8 +35,8 @@ pub async fn call(
         request = request.insert_header(("Authorization", format!("Token {token}")));
     }
     match body {
-        Some(body) => read_reply!(request.send_json(&body).await),
-        None => read_reply!(request.send().await),
+        Some(body) => crate::read_reply!(request.send_json(&body).await),
+        None => crate::read_reply!(request.send().await),
     }
 }
 

@@ -18,7 +18,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
 BACKENDS=${BACKENDS:-"sqlite postgres"}
 SCHEMATHESIS=${SCHEMATHESIS:-1}
-MAX_EXAMPLES=${MAX_EXAMPLES:-30}
+MAX_EXAMPLES=${MAX_EXAMPLES:-100}
 PG_URL=${QUIRE_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 COLLECTION="$ROOT/tests/api/Conduit.postman_collection.json"
 
@@ -68,11 +68,11 @@ run_backend() {
   curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$data/server.log"; return 1; }
 
   echo "== newman on $backend (port $port)"
-  local user="u${RANDOM}${RANDOM}"
+  local user="u${RANDOM}${RANDOM}" password="correct horse battery $RANDOM"
   newman run "$COLLECTION" --delay-request 1 \
     --env-var "APIURL=http://127.0.0.1:$port/api" \
     --env-var "USERNAME=$user" --env-var "EMAIL=$user@example.org" \
-    --env-var "PASSWORD=correct horse battery $RANDOM" \
+    --env-var "PASSWORD=$password" \
     --reporters cli,json --reporter-json-export "$data/newman.json" \
     || true # judged from the statistics below, not the exit code alone
   python3 - "$data/newman.json" "$backend" <<'PY'
@@ -89,13 +89,21 @@ PY
 
   if [ "$SCHEMATHESIS" = 1 ]; then
     echo "== schemathesis on $backend"
-    # A writer's token (the first account on a fresh site is its admin), so the
-    # authenticated operations are exercised too.
-    local token
-    token=$(curl -fsS -X POST "http://127.0.0.1:$port/api/users" -H 'Content-Type: application/json' \
-      -d "{\"user\":{\"username\":\"schema$RANDOM\",\"email\":\"schema$RANDOM@example.org\",\"password\":\"correct horse battery\"}}" \
+    # newman's account is the site's first, so its admin: its token reaches every
+    # operation. An article and a profile to aim at give the path parameters real values.
+    local base="http://127.0.0.1:$port/api" token
+    token=$(curl -fsS -X POST "$base/users/login" -H 'Content-Type: application/json' \
+      -d "{\"user\":{\"email\":\"$user@example.org\",\"password\":\"$password\"}}" \
       | python3 -c 'import json,sys; print(json.load(sys.stdin)["user"]["token"])')
-    schemathesis run "http://127.0.0.1:$port/api/openapi.json" \
+    curl -fsS -o /dev/null -X POST "$base/articles" -H 'Content-Type: application/json' \
+      -H "Authorization: Token $token" \
+      -d '{"article":{"title":"Schemathesis target","description":"d","body":"b","tagList":["t"]}}'
+    cat >"$data/schemathesis.toml" <<TOML
+[parameters]
+"path.slug" = "schemathesis-target"
+"path.username" = "celeb_$user"
+TOML
+    schemathesis --config-file "$data/schemathesis.toml" run "$base/openapi.json" \
       --url "http://127.0.0.1:$port" \
       --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
       --header "Authorization: Token $token" \

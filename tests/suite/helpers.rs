@@ -171,6 +171,7 @@ pub async fn spawn_app_in(
         site_title: "Test Notes".into(),
         workers: Some(1),
         page_cache_bytes: 4 * 1024 * 1024,
+        cors_origins: server::config::CorsOrigins::Any,
     };
     let clock = ManualClock::new(test_epoch());
     let app = Application::build_with(config, Arc::new(clock.clone()), comments)

@@ -3,6 +3,7 @@
 //! - `architecture`: the crate boundaries of DESIGN.md, read from `cargo metadata`.
 //! - `validity`: reader pages through the Nu HTML checker, feeds through feedparser.
 //! - `migrations`: every module's migrations up, down and up again, on both backends.
+//! - `api`: the JSON API (RealWorld endpoints, errors, CORS, OpenAPI, a real browser).
 //! - `accounts`, `comments`, `health`, `pages`, `posts`, `reading`, `writing`: the real server on a free port, spoken to over HTTP, on both backends.
 
 #![allow(
@@ -14,6 +15,7 @@
 
 mod accounts;
 mod admin;
+mod api;
 mod architecture;
 mod browser;
 mod cache;

@@ -6,7 +6,7 @@ use kernel::DbConnection;
 use kernel::db::DbBackend;
 use posts_api::{
     Actor, ArchiveEntry, Authorship, PageRequest, Post, PostDocument, PostFilter, PostLink,
-    PostPage, PostStatus, PostSummary, PostsError, SlugLookup, TagCount,
+    PostPage, PostSlice, PostStatus, PostSummary, PostsError, SlugLookup, TagCount,
 };
 
 use crate::error::StoreResult;
@@ -115,6 +115,55 @@ pub(crate) fn published_page(
         request,
         total: u64::try_from(total).unwrap_or(0),
     })
+}
+
+/// Published posts matching `filter`, newest first, from `offset`, at most `limit`.
+pub(crate) fn published_slice(
+    conn: &mut DbConnection,
+    filter: &PostFilter,
+    offset: u64,
+    limit: u32,
+) -> StoreResult<PostSlice> {
+    if limit == 0 || limit > MAX_PER_PAGE {
+        return Err(PostsError::invalid(
+            "limit",
+            format!("Ask for between 1 and {MAX_PER_PAGE} posts."),
+        )
+        .into());
+    }
+    let offset = i64::try_from(offset)
+        .map_err(|_| PostsError::invalid("offset", "That offset is too large."))?;
+    let total: i64 = published_matching(filter).count().get_result(conn)?;
+    let rows: Vec<SummaryRow> = if offset >= total {
+        Vec::new()
+    } else {
+        published_matching(filter)
+            .order((posts::published_at.desc(), posts::id.desc()))
+            .limit(i64::from(limit))
+            .offset(offset)
+            .select(SummaryRow::as_select())
+            .load(conn)?
+    };
+    Ok(PostSlice {
+        posts: rows::summaries(conn, rows)?,
+        total: u64::try_from(total).unwrap_or(0),
+    })
+}
+
+/// Which of `post_ids` the reader marked favorite.
+pub(crate) fn favorited_among(
+    conn: &mut DbConnection,
+    user_id: i64,
+    post_ids: &[i64],
+) -> StoreResult<Vec<i64>> {
+    if post_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(post_favorites::table
+        .filter(post_favorites::user_id.eq(user_id))
+        .filter(post_favorites::post_id.eq_any(post_ids))
+        .select(post_favorites::post_id)
+        .load(conn)?)
 }
 
 /// The newest published posts matching `filter`, in full.

@@ -8,7 +8,8 @@ use kernel::outbox::OutboxSignal;
 use kernel::{Clock, DbConnection, DbPool};
 use posts_api::{
     Actor, ArchiveEntry, Authorship, PageRequest, Post, PostDocument, PostDraft, PostFilter,
-    PostLink, PostPage, PostSummary, PostsError, PostsPort, Revision, SlugLookup, TagCount,
+    PostLink, PostPage, PostSlice, PostSummary, PostsError, PostsPort, Revision, SlugLookup,
+    TagCount,
 };
 
 use crate::error::{StoreError, StoreResult};
@@ -84,6 +85,25 @@ impl PostsPort for SqlPosts {
         request: PageRequest,
     ) -> Result<PostPage, PostsError> {
         self.read(move |conn| read::published_page(conn, &filter, request))
+            .await
+    }
+
+    async fn published_slice(
+        &self,
+        filter: PostFilter,
+        offset: u64,
+        limit: u32,
+    ) -> Result<PostSlice, PostsError> {
+        self.read(move |conn| read::published_slice(conn, &filter, offset, limit))
+            .await
+    }
+
+    async fn favorited_among(
+        &self,
+        user_id: i64,
+        post_ids: Vec<i64>,
+    ) -> Result<Vec<i64>, PostsError> {
+        self.read(move |conn| read::favorited_among(conn, user_id, &post_ids))
             .await
     }
 

@@ -698,6 +698,72 @@ async fn published_documents_walk_every_published_post_in_id_order(backend: Back
     ));
 }
 
+async fn slices_start_at_any_offset_and_favorites_are_asked_in_batch(backend: Backend) {
+    let f = fixture(backend);
+    let mut ids = Vec::new();
+    for n in 1..=5 {
+        let post = f
+            .posts
+            .create(ALICE, draft(&format!("Slice {n}"), "x", &[]))
+            .await
+            .unwrap();
+        f.clock.advance(Duration::minutes(1));
+        f.posts.publish(ALICE, post.id).await.unwrap();
+        ids.push(post.id);
+    }
+    let titles = |slice: &posts_api::PostSlice| -> Vec<String> {
+        slice.posts.iter().map(|p| p.slug.clone()).collect()
+    };
+    let slice = f
+        .posts
+        .published_slice(PostFilter::default(), 1, 3)
+        .await
+        .unwrap();
+    assert_eq!(titles(&slice), ["slice-4", "slice-3", "slice-2"]);
+    assert_eq!(slice.total, 5);
+    let past_the_end = f
+        .posts
+        .published_slice(PostFilter::default(), 50, 3)
+        .await
+        .unwrap();
+    assert!(past_the_end.posts.is_empty());
+    assert_eq!(past_the_end.total, 5);
+    let huge = f
+        .posts
+        .published_slice(PostFilter::default(), u64::MAX, 3)
+        .await;
+    assert!(matches!(huge, Err(PostsError::Invalid { .. })));
+    for limit in [0, 101] {
+        assert!(matches!(
+            f.posts
+                .published_slice(PostFilter::default(), 0, limit)
+                .await,
+            Err(PostsError::Invalid { .. })
+        ));
+    }
+
+    f.posts.favorite(BOB.id, ids[0]).await.unwrap();
+    f.posts.favorite(BOB.id, ids[3]).await.unwrap();
+    f.posts.favorite(EDITOR.id, ids[1]).await.unwrap();
+    let mut faved = f.posts.favorited_among(BOB.id, ids.clone()).await.unwrap();
+    faved.sort_unstable();
+    assert_eq!(faved, [ids[0], ids[3]]);
+    assert!(
+        f.posts
+            .favorited_among(BOB.id, Vec::new())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        f.posts
+            .favorited_among(ALICE.id, ids)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -722,6 +788,7 @@ on_both_backends!(
     tags_are_normalised_counted_and_filterable,
     favorites_are_idempotent_and_counted,
     lists_paginate_and_link_neighbours,
+    slices_start_at_any_offset_and_favorites_are_asked_in_batch,
     bad_input_is_refused_and_nothing_is_written,
     published_documents_walk_every_published_post_in_id_order,
 );

@@ -207,6 +207,16 @@ impl ProfilesPort for SqlProfiles {
         .await
     }
 
+    async fn email(&self, viewer: &Viewer) -> Result<String, ProfilesError> {
+        let id = viewer.id;
+        self.lookup(move |conn| {
+            rows::by_id(conn, id)?
+                .map(|row| row.email)
+                .ok_or_else(|| ProfilesError::NotFound.into())
+        })
+        .await
+    }
+
     async fn change_email(
         &self,
         viewer: &Viewer,

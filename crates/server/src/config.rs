@@ -45,6 +45,9 @@ pub struct ConfigArgs {
     /// Memory for rendered pages served to anonymous readers, in MiB; 0 turns the cache off [default: 16]
     #[arg(long, env = "QUIRE_PAGE_CACHE_MB", value_name = "MIB")]
     pub page_cache_mb: Option<usize>,
+    /// Origins whose browser scripts may call the JSON API (CORS): comma-separated, e.g. `https://app.example,http://localhost:3000`, or `*` for any [default: *]
+    #[arg(long, env = "QUIRE_CORS_ORIGINS", value_name = "ORIGINS")]
+    pub cors_origins: Option<String>,
     /// Configuration file [default: ./quire.toml when it exists]
     #[arg(long, env = "QUIRE_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -68,6 +71,8 @@ pub struct FileConfig {
     pub site_title: Option<String>,
     /// Same as `--page-cache-mb`.
     pub page_cache_mb: Option<usize>,
+    /// Same as `--cors-origins`.
+    pub cors_origins: Option<String>,
 }
 
 /// Configuration that cannot be used, with what to change.
@@ -106,6 +111,60 @@ pub enum ConfigError {
     /// The site title is empty.
     #[error("the site title must not be empty")]
     EmptyTitle,
+    /// An entry of `cors_origins` is not `*` or an origin.
+    #[error(
+        "invalid CORS origin `{0}`: expected `*` or origins like https://app.example or http://localhost:3000, separated by commas"
+    )]
+    CorsOrigin(String),
+}
+
+/// Which web origins may call the JSON API from a browser (CORS). Tokens travel in the
+/// `Authorization` header, never in cookies, so allowing any origin exposes nothing a
+/// script could not already do with a token it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CorsOrigins {
+    /// Any origin (`*`), the default for a public API.
+    Any,
+    /// Only these origins (`scheme://host[:port]`, lower-cased).
+    List(Vec<String>),
+}
+
+impl CorsOrigins {
+    /// Parses a comma-separated list; `*` anywhere means any origin.
+    pub fn parse(text: &str) -> Result<Self, ConfigError> {
+        let mut origins = Vec::new();
+        for entry in text.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+            if entry == "*" {
+                return Ok(CorsOrigins::Any);
+            }
+            let origin = entry.trim_end_matches('/').to_ascii_lowercase();
+            let host = origin
+                .strip_prefix("https://")
+                .or_else(|| origin.strip_prefix("http://"));
+            match host {
+                Some(host)
+                    if !host.is_empty()
+                        && !host.contains(['/', '?', '#', '@'])
+                        && !host.contains(char::is_whitespace) =>
+                {
+                    origins.push(origin)
+                }
+                _ => return Err(ConfigError::CorsOrigin(entry.to_owned())),
+            }
+        }
+        if origins.is_empty() {
+            return Err(ConfigError::CorsOrigin(text.to_owned()));
+        }
+        Ok(CorsOrigins::List(origins))
+    }
+
+    /// The list as configured (`*` for any).
+    pub fn describe(&self) -> String {
+        match self {
+            CorsOrigins::Any => "*".to_owned(),
+            CorsOrigins::List(origins) => origins.join(","),
+        }
+    }
 }
 
 /// The effective configuration. Its `Debug` output is [`Config::describe`], without secrets.
@@ -127,6 +186,8 @@ pub struct Config {
     pub workers: Option<usize>,
     /// Bytes of rendered pages kept for anonymous readers (0: no page cache).
     pub page_cache_bytes: usize,
+    /// Origins allowed to call the JSON API from a browser.
+    pub cors_origins: CorsOrigins,
 }
 
 impl Config {
@@ -185,7 +246,12 @@ impl Config {
             .page_cache_mb
             .or(file.page_cache_mb)
             .unwrap_or(DEFAULT_PAGE_CACHE_MB);
+        let cors_origins = match args.cors_origins.or(file.cors_origins) {
+            Some(text) => CorsOrigins::parse(&text)?,
+            None => CorsOrigins::Any,
+        };
         Ok(Self {
+            cors_origins,
             bind,
             database_url,
             data_dir,
@@ -216,6 +282,7 @@ impl Config {
                     .map_or_else(|| "unset (in-process)".to_owned(), redact_userinfo),
             ),
             ("site_title", self.site_title.clone()),
+            ("cors_origins", self.cors_origins.describe()),
             (
                 "page_cache",
                 match self.page_cache_bytes {
@@ -315,6 +382,30 @@ mod tests {
         assert_eq!(config.bind.to_string(), "0.0.0.0:7000");
         assert_eq!(config.site_title, "From the file");
         assert_eq!(config.base_url.as_deref(), Some("https://blog.example"));
+    }
+
+    #[test]
+    fn cors_origins_are_any_by_default_or_a_checked_list() {
+        let config = Config::resolve(ConfigArgs::default(), FileConfig::default()).unwrap();
+        assert_eq!(config.cors_origins, CorsOrigins::Any);
+        let args = ConfigArgs {
+            cors_origins: Some(" https://App.example/ , http://localhost:3000".into()),
+            ..ConfigArgs::default()
+        };
+        let config = Config::resolve(args, FileConfig::default()).unwrap();
+        assert_eq!(
+            config.cors_origins,
+            CorsOrigins::List(vec![
+                "https://app.example".into(),
+                "http://localhost:3000".into()
+            ])
+        );
+        assert_eq!(CorsOrigins::parse("*").unwrap(), CorsOrigins::Any);
+        for bad in ["", "app.example", "https://app.example/path", "ftp://x"] {
+            assert!(CorsOrigins::parse(bad).is_err(), "{bad}");
+        }
+        let file: FileConfig = toml::from_str(r#"cors_origins = "https://a.example""#).unwrap();
+        assert_eq!(file.cors_origins.as_deref(), Some("https://a.example"));
     }
 
     #[test]

@@ -199,6 +199,7 @@ impl Application {
             )),
         ];
 
+        let cors_origins = config.cors_origins.clone();
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -208,6 +209,7 @@ impl Application {
                 .wrap(web::render_error_pages())
                 .wrap(web::security_headers())
                 .wrap(from_fn(web::log_requests))
+                .configure(|cfg| web::mount_api(cfg, &cors_origins))
                 .configure(web::routes)
         })
         .shutdown_timeout(10)

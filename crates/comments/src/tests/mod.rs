@@ -132,6 +132,23 @@ impl PostsPort for FakePosts {
         Ok(Vec::new())
     }
 
+    async fn published_slice(
+        &self,
+        _filter: PostFilter,
+        _offset: u64,
+        _limit: u32,
+    ) -> Result<posts_api::PostSlice, PostsError> {
+        Err(PostsError::NotFound)
+    }
+
+    async fn favorited_among(
+        &self,
+        _user_id: i64,
+        _post_ids: Vec<i64>,
+    ) -> Result<Vec<i64>, PostsError> {
+        Ok(Vec::new())
+    }
+
     async fn post_by_slug(
         &self,
         _slug: &str,

@@ -13,5 +13,5 @@ pub use events::{PostDocument, PostEvent};
 pub use port::PostsPort;
 pub use types::{
     Actor, ArchiveEntry, Authorship, PageRequest, Post, PostDraft, PostFilter, PostLink, PostPage,
-    PostStatus, PostSummary, Revision, SlugLookup, TagCount, TocItem, normalise_tag,
+    PostSlice, PostStatus, PostSummary, Revision, SlugLookup, TagCount, TocItem, normalise_tag,
 };

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use crate::{
     Actor, ArchiveEntry, Authorship, PageRequest, Post, PostDocument, PostDraft, PostFilter,
-    PostLink, PostPage, PostSummary, PostsError, Revision, SlugLookup, TagCount,
+    PostLink, PostPage, PostSlice, PostSummary, PostsError, Revision, SlugLookup, TagCount,
 };
 
 /// What the posts module answers. Every write checks the actor's right to it and records its
@@ -18,6 +18,23 @@ pub trait PostsPort: Send + Sync {
         filter: PostFilter,
         request: PageRequest,
     ) -> Result<PostPage, PostsError>;
+
+    /// Published posts matching `filter`, newest first, skipping `offset` of them and
+    /// returning at most `limit` (1 to 100), with the number matching in all.
+    async fn published_slice(
+        &self,
+        filter: PostFilter,
+        offset: u64,
+        limit: u32,
+    ) -> Result<PostSlice, PostsError>;
+
+    /// Which of `post_ids` the reader `user_id` marked favorite, in one query (for lists
+    /// that show each post's "favorited" state without N+1 queries).
+    async fn favorited_among(
+        &self,
+        user_id: i64,
+        post_ids: Vec<i64>,
+    ) -> Result<Vec<i64>, PostsError>;
 
     /// The newest published posts matching `filter`, in full (for feeds), at most `limit`
     /// (1 to 100).

@@ -269,6 +269,16 @@ impl PostPage {
     }
 }
 
+/// A run of published posts at an arbitrary offset, newest first (for clients that page by
+/// `offset` and `limit`, like the JSON API).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostSlice {
+    /// The posts in the run (at most the limit asked).
+    pub posts: Vec<PostSummary>,
+    /// Matching posts in all.
+    pub total: u64,
+}
+
 /// The one spelling of a tag: trimmed, lower-case, inner whitespace collapsed to single
 /// spaces. `None` when nothing is left. Posts store tags this way and filters compare so.
 pub fn normalise_tag(tag: &str) -> Option<String> {

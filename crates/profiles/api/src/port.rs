@@ -77,6 +77,10 @@ pub trait ProfilesPort: Send + Sync {
         new_email: &str,
     ) -> Result<(), ProfilesError>;
 
+    /// The viewer's own email address (stored lower-cased), for their settings and the API's
+    /// user object. [`ProfilesError::NotFound`] if the account no longer exists.
+    async fn email(&self, viewer: &Viewer) -> Result<String, ProfilesError>;
+
     /// Issues a new API token for the viewer; its plain text is in the answer only.
     async fn issue_api_token(&self, viewer: &Viewer) -> Result<ApiToken, ProfilesError>;
 

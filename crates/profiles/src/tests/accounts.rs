@@ -25,6 +25,19 @@ async fn register_sign_in_and_sign_out(backend: Backend) {
     assert_eq!((alice.followers, alice.following), (0, 0));
     assert!(!alice.suspended);
     assert_eq!(alice.created_at, super::start());
+    assert_eq!(
+        f.profiles.email(&viewer(&alice)).await.unwrap(),
+        "alice@example.org",
+        "trimmed, lower-cased"
+    );
+    let stranger = profiles_api::Viewer {
+        id: alice.id + 1000,
+        ..viewer(&alice)
+    };
+    assert_eq!(
+        f.profiles.email(&stranger).await,
+        Err(ProfilesError::NotFound)
+    );
 
     let by_name = f.profiles.sign_in("alice", PASSWORD, CLIENT).await.unwrap();
     assert_eq!(by_name.viewer, viewer(&alice));

@@ -69,6 +69,17 @@ impl PostsPort for FakePosts {
     async fn published_by_ids(&self, _: Vec<i64>) -> Result<Vec<PostSummary>, PostsError> {
         unimplemented!()
     }
+    async fn published_slice(
+        &self,
+        _: PostFilter,
+        _: u64,
+        _: u32,
+    ) -> Result<posts_api::PostSlice, PostsError> {
+        unimplemented!()
+    }
+    async fn favorited_among(&self, _: i64, _: Vec<i64>) -> Result<Vec<i64>, PostsError> {
+        unimplemented!()
+    }
     async fn authorship(&self, _: i64) -> Result<Option<Authorship>, PostsError> {
         unimplemented!()
     }
@@ -177,6 +188,9 @@ impl ProfilesPort for FakeProfiles {
         Ok(ids.into_iter().filter_map(|id| self.profile(id)).collect())
     }
     async fn by_username(&self, _: &str) -> Result<Option<Profile>, ProfilesError> {
+        unimplemented!()
+    }
+    async fn email(&self, _: &profiles_api::Viewer) -> Result<String, ProfilesError> {
         unimplemented!()
     }
     async fn register(&self, _: NewAccount, _: SignupPolicy) -> Result<Profile, ProfilesError> {

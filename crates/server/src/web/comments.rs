@@ -24,7 +24,7 @@ use super::post::{PostPage, render};
 use super::view::path_segment;
 
 /// Accounts younger than this may post only a few links per comment.
-const NEW_ACCOUNT_AGE: TimeDelta = TimeDelta::hours(24);
+pub(crate) const NEW_ACCOUNT_AGE: TimeDelta = TimeDelta::hours(24);
 
 /// The comment form's fields.
 #[derive(Debug, Deserialize)]

@@ -7,7 +7,7 @@
 //! again with everything typed kept.
 
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use posts_api::{Actor, Post, PostDraft, PostsError, SlugLookup};
 use serde::{Deserialize, Serialize};
@@ -16,7 +16,7 @@ use super::AppState;
 use super::auth::Session;
 use super::auth::SignedIn;
 use super::chrome::Chrome;
-use super::errors::{ErrorMessage, PageError};
+use super::errors::PageError;
 use super::view::path_segment;
 
 /// The actor a signed-in viewer is for the posts module.
@@ -434,24 +434,4 @@ pub(crate) async fn restore(
         "/posts/{}/edit?saved=1",
         path_segment(&restored.slug)
     )))
-}
-
-/// `POST /api/preview`: Markdown in the body, the rendered, sanitized HTML out. For the
-/// editor's live preview; signed-in writers only.
-pub(crate) async fn preview_api(request: HttpRequest, body: String) -> HttpResponse {
-    let signed_in = actix_web::HttpMessage::extensions(&request)
-        .get::<Session>()
-        .is_some_and(|s| s.viewer.role.may_write());
-    if !signed_in {
-        let mut response = HttpResponse::Unauthorized().finish();
-        response
-            .extensions_mut()
-            .insert(ErrorMessage("Sign in as an author to preview."));
-        return response;
-    }
-    let rendered = kernel::markdown::render(&body, kernel::markdown::Profile::Post);
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(rendered.html)
 }

@@ -3,6 +3,7 @@
 mod accounts;
 mod admin;
 mod admin_settings;
+mod api;
 mod archive;
 mod assets;
 mod auth;
@@ -101,9 +102,7 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/settings/avatar", web::post().to(avatars::upload))
         .route("/uploads/avatars/{file}", read().to(avatars::serve))
-        .route("/api/preview", web::post().to(editor::preview_api))
         .route("/search", read().to(search::page))
-        .route("/api/search", read().to(search::api))
         .route("/tags/{tag}", read().to(tags::first_page))
         .route("/tags/{tag}/page/{number}", read().to(tags::numbered_page))
         .route("/archive", read().to(archive::show))
@@ -137,6 +136,7 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
         .route("/assets/{file}", read().to(assets::serve));
 }
 
+pub(crate) use api::mount as mount_api;
 pub(crate) use auth::identify;
 pub(crate) use conditional::conditional_get;
 pub(crate) use errors::render_error_pages;

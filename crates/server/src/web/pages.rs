@@ -29,6 +29,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("home.html", include_str!("../../../../templates/home.html")),
     (
+        "api_docs.html",
+        include_str!("../../../../templates/api_docs.html"),
+    ),
+    (
         "author.html",
         include_str!("../../../../templates/author.html"),
     ),

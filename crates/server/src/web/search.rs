@@ -1,12 +1,12 @@
-//! `/search?q=…`: the search page, and `/api/search?q=…`, the same as JSON.
+//! `/search?q=…`: the search page (`/api/search` gives the same as JSON).
 //!
-//! Both ask the search port (in-process or a `quire-search` service). Empty queries answer
+//! It asks the search port (in-process or a `quire-search` service). Empty queries answer
 //! with the form alone; when the index or the service is down, the page says so (503) and
 //! every other page is unaffected.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use search_api::{SearchError, SearchQuery, SearchResults};
+use search_api::{SearchError, SearchQuery};
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
@@ -26,8 +26,6 @@ struct Params {
     q: String,
     #[serde(default)]
     page: Option<String>,
-    #[serde(default)]
-    per_page: Option<String>,
 }
 
 impl Params {
@@ -131,38 +129,5 @@ fn hit_view(hit: &search_api::SearchHit) -> HitView {
         published_on: long_date(hit.published_at),
         // Escaped by the search module except for its <mark> elements.
         snippet_html: hit.snippet.html.clone(),
-    }
-}
-
-/// `GET /api/search?q=…&page=…&per_page=…`: the same results as JSON; 503 with an error
-/// body when search is unavailable.
-pub(crate) async fn api(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
-    let params = Params::of(&request);
-    let q = params.q.trim().to_owned();
-    let page = params.page();
-    let per_page = params
-        .per_page
-        .as_deref()
-        .and_then(|p| p.trim().parse::<u32>().ok())
-        .unwrap_or(PER_PAGE);
-    if q.is_empty() {
-        let (page, per_page) = SearchQuery::new("").page(page, per_page).clamped();
-        return HttpResponse::Ok().json(SearchResults::empty("", page, per_page));
-    }
-    match state
-        .search
-        .search(SearchQuery::new(q).page(page, per_page))
-        .await
-    {
-        Ok(results) => HttpResponse::Ok().json(results),
-        Err(SearchError::Unavailable(reason)) => {
-            tracing::warn!(%reason, "search unavailable");
-            HttpResponse::ServiceUnavailable().json(serde_json::json!({
-                "errors": { "search": ["Search is temporarily unavailable; try again in a moment."] }
-            }))
-        }
-        Err(other) => HttpResponse::UnprocessableEntity().json(serde_json::json!({
-            "errors": { "q": [other.to_string()] }
-        })),
     }
 }

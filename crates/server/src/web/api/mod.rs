@@ -10,7 +10,7 @@
 //! - Browsers on other origins may call it (CORS, [`cors`]); responses are never
 //!   page-cached (no handler here attaches cache dependencies).
 //!
-//! `/api/search` answers the search page's results as JSON (see `web::search`).
+//! `/api/search` answers the search page's results as JSON.
 
 mod articles;
 mod assemble;
@@ -24,6 +24,7 @@ mod favorites;
 mod openapi;
 mod preview;
 mod profiles;
+mod search;
 mod tags;
 mod users;
 
@@ -102,7 +103,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
             web::delete().to(comments::delete),
         )
         .route("/tags", web::get().to(tags::list))
-        .route("/search", web::get().to(super::search::api));
+        .route("/search", web::get().to(search::search));
 }
 
 /// Unknown routes under `/api`.

@@ -1,6 +1,6 @@
 //! The OpenAPI 3.1 document of the whole API, generated from the handlers' `#[utoipa::path]`
 //! attributes and the wire types' `ToSchema` derives, so it cannot drift from the code.
-//! Served at `/api/openapi.json`. (`/api/search` joins it when the search module lands.)
+//! Served at `/api/openapi.json`.
 
 use std::sync::LazyLock;
 
@@ -9,7 +9,7 @@ use actix_web::http::header;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 
-use super::{articles, comments, favorites, preview, profiles, tags, users};
+use super::{articles, comments, favorites, preview, profiles, search, tags, users};
 
 /// Adds the `Token` security scheme: `Authorization: Token <token>`.
 struct TokenScheme;
@@ -61,6 +61,7 @@ impl utoipa::Modify for TokenScheme {
         favorites::unfavorite,
         tags::list,
         preview::preview,
+        search::search,
     ),
     modifiers(&TokenScheme),
     tags(

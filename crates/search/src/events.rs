@@ -63,14 +63,3 @@ pub(crate) fn ops(event: &SearchEvent) -> Result<Vec<Op>, SearchError> {
         _ => Ok(Vec::new()),
     }
 }
-
-/// The author a post event names, to look up their names before sending it.
-pub(crate) fn post_author(event_type: &str, payload: &str) -> Option<i64> {
-    if !matches!(event_type, "PostPublished" | "PostUpdated") {
-        return None;
-    }
-    match serde_json::from_str::<PostEvent>(payload).ok()? {
-        PostEvent::PostPublished(doc) | PostEvent::PostUpdated(doc) => Some(doc.author_id),
-        _ => None,
-    }
-}

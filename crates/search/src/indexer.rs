@@ -3,10 +3,9 @@
 use std::sync::Arc;
 
 use kernel::outbox::{Event, EventHandler, HandlerError, HandlerFuture};
+use posts_api::PostEvent;
 use profiles_api::ProfilesPort;
 use search_api::{AuthorName, EVENT_TYPES, SearchError, SearchEvent, SearchPort};
-
-use crate::events;
 
 /// The consumer name under which the relay records search's deliveries.
 pub const CONSUMER: &str = "search";
@@ -41,7 +40,7 @@ impl SearchIndexer {
     /// The event as search takes it, with the post author's names when it concerns a post.
     async fn enrich(&self, event: &Event) -> Result<SearchEvent, HandlerError> {
         let mut enriched = SearchEvent::new(event.event_type.clone(), event.payload.clone());
-        if let Some(author_id) = events::post_author(&event.event_type, &event.payload) {
+        if let Some(author_id) = post_author(&event.event_type, &event.payload) {
             let profile = self
                 .profiles
                 .by_id(author_id)
@@ -56,6 +55,17 @@ impl SearchIndexer {
             }
         }
         Ok(enriched)
+    }
+}
+
+/// The author a post event names, to look up their names before sending it.
+fn post_author(event_type: &str, payload: &str) -> Option<i64> {
+    if !matches!(event_type, "PostPublished" | "PostUpdated") {
+        return None;
+    }
+    match serde_json::from_str::<PostEvent>(payload).ok()? {
+        PostEvent::PostPublished(doc) | PostEvent::PostUpdated(doc) => Some(doc.author_id),
+        _ => None,
     }
 }
 

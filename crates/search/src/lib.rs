@@ -31,16 +31,29 @@
 //!   the names the indexer looked up (the remote service cannot ask profiles itself), and
 //!   `ProfileUpdated` rewrites every post of that author.
 
+// The index itself (tantivy) and the `quire-search` service: feature `index`, on by default.
+// Without it the crate is only the indexer that feeds a remote service, so a `quire` that
+// uses `quire-search` need not link tantivy.
+#[cfg(feature = "index")]
 mod events;
+#[cfg(feature = "index")]
 mod index;
 mod indexer;
+#[cfg(feature = "index")]
 mod local;
+#[cfg(feature = "index")]
 mod query;
+#[cfg(feature = "index")]
 mod schema;
+#[cfg(feature = "index")]
 mod service;
+#[cfg(feature = "index")]
 mod snippet;
 
+#[cfg(feature = "index")]
 pub use index::WRITER_MEMORY;
 pub use indexer::{CONSUMER, SearchIndexer};
+#[cfg(feature = "index")]
 pub use local::{LocalSearch, ReindexProgress};
+#[cfg(feature = "index")]
 pub use service::{http_service, routes};

@@ -6,16 +6,10 @@
 
 use std::sync::Arc;
 
-use indicatif::{ProgressBar, ProgressStyle};
-use kernel::SystemClock;
-use kernel::outbox::OutboxSignal;
-use posts::SqlPosts;
-use profiles::SqlProfiles;
-use search::LocalSearch;
 use search_api::{HttpSearch, SearchPort};
 
 use crate::config::Config;
-use crate::startup::{StartupError, open_database};
+use crate::startup::StartupError;
 
 /// The search port the configuration asks for.
 pub fn port(config: &Config) -> Result<Arc<dyn SearchPort>, StartupError> {
@@ -25,7 +19,16 @@ pub fn port(config: &Config) -> Result<Arc<dyn SearchPort>, StartupError> {
             tracing::info!(%url, "search: using the quire-search service");
             Ok(Arc::new(remote))
         }
-        None => Ok(Arc::new(LocalSearch::start(config.data_dir.join("search")))),
+        #[cfg(feature = "local-search")]
+        None => Ok(Arc::new(search::LocalSearch::start(
+            config.data_dir.join("search"),
+        ))),
+        #[cfg(not(feature = "local-search"))]
+        None => Err(StartupError::Search(
+            "this quire was built without in-process search (feature `local-search`): set \
+             SEARCH_URL to a quire-search service"
+                .into(),
+        )),
     }
 }
 
@@ -34,10 +37,30 @@ pub fn port(config: &Config) -> Result<Arc<dyn SearchPort>, StartupError> {
 #[error("{0}")]
 pub struct ReindexError(String);
 
+/// Without in-process search there is no index here to rebuild.
+#[cfg(not(feature = "local-search"))]
+pub async fn reindex(_: &Config) -> Result<u64, ReindexError> {
+    Err(ReindexError(
+        "this quire was built without in-process search (feature `local-search`): rebuild \
+         the index with a quire built with it, against the quire-search data directory"
+            .into(),
+    ))
+}
+
 /// Rebuilds the in-process index from the posts in the database, aside, then swaps it in
 /// (a running server keeps searching the old index meanwhile). Shows a progress bar on a
 /// terminal. Returns the number of posts indexed.
+#[cfg(feature = "local-search")]
 pub async fn reindex(config: &Config) -> Result<u64, ReindexError> {
+    use indicatif::{ProgressBar, ProgressStyle};
+    use kernel::SystemClock;
+    use kernel::outbox::OutboxSignal;
+    use posts::SqlPosts;
+    use profiles::SqlProfiles;
+    use search::LocalSearch;
+
+    use crate::startup::open_database;
+
     if config.search_url.is_some() {
         return Err(ReindexError(
             "search runs in a quire-search service (SEARCH_URL is set): stop it, run \

@@ -29,9 +29,11 @@ pub fn author(id: i64) -> AuthorName {
     }
 }
 
+/// `days` before one instant fixed for the whole test run (whole seconds), so two calls
+/// with the same argument always agree.
 pub fn days_ago(days: i64) -> DateTime<Utc> {
-    let now = Utc::now() - Duration::days(days);
-    DateTime::from_timestamp(now.timestamp(), 0).unwrap()
+    static START: std::sync::LazyLock<i64> = std::sync::LazyLock::new(|| Utc::now().timestamp());
+    DateTime::from_timestamp(*START, 0).unwrap() - Duration::days(days)
 }
 
 pub fn document(

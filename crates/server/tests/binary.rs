@@ -419,8 +419,12 @@ fn search_slugs(addr: &str, q: &str, expected: &str) -> Vec<String> {
     panic!("{addr}: searching {q} never found {expected}");
 }
 
-fn create_alice(dir: &Path) {
-    let mut create = quire(dir)
+fn create_alice(dir: &Path, database_url: Option<&str>) {
+    let mut command = quire(dir);
+    if let Some(url) = database_url {
+        command.env("DATABASE_URL", url);
+    }
+    let mut create = command
         .args(["admin", "create-user", "--username", "alice"])
         .args(["--email", "alice@example.org", "--role", "author"])
         .stdin(Stdio::piped())
@@ -436,9 +440,22 @@ fn create_alice(dir: &Path) {
 /// an in-process `quire` finds, and loses nothing while the service is down.
 #[test]
 fn search_runs_as_its_own_service_with_the_same_results() {
+    extraction_rehearsal(None);
+}
+
+/// The same with the extracted site's database on PostgreSQL.
+#[test]
+fn search_runs_as_its_own_service_on_postgres_too() {
+    let db = kernel::testing::TestDatabase::create(kernel::Backend::Postgres);
+    extraction_rehearsal(Some(&db.url().to_string()));
+}
+
+/// An in-process `quire` (SQLite) and a `quire` using a `quire-search` process (on
+/// `database_url`, else SQLite) get the same posts; the service is then killed and restarted.
+fn extraction_rehearsal(database_url: Option<&str>) {
     // In-process search.
     let local_dir = tempfile::tempdir().unwrap();
-    create_alice(local_dir.path());
+    create_alice(local_dir.path(), None);
     let (mut local, local_addr, _local_log) = {
         let mut child = quire(local_dir.path())
             .args(["serve", "--bind", "127.0.0.1:0"])
@@ -460,9 +477,13 @@ fn search_runs_as_its_own_service_with_the_same_results() {
     // The same site with search in its own process.
     let remote_dir = tempfile::tempdir().unwrap();
     let search_dir = tempfile::tempdir().unwrap();
-    create_alice(remote_dir.path());
+    create_alice(remote_dir.path(), database_url);
     let (mut service, service_addr) = start_search_service(search_dir.path(), "127.0.0.1:0");
-    let mut remote = quire(remote_dir.path())
+    let mut remote_command = quire(remote_dir.path());
+    if let Some(url) = database_url {
+        remote_command.env("DATABASE_URL", url);
+    }
+    let mut remote = remote_command
         .args(["serve", "--bind", "127.0.0.1:0"])
         .env("SEARCH_URL", format!("http://{service_addr}"))
         .stderr(Stdio::piped())

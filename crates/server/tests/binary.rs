@@ -354,7 +354,7 @@ fn quire_search_binary() -> std::path::PathBuf {
     path
 }
 
-fn start_search_service(data_dir: &Path, bind: &str) -> (Child, String) {
+fn start_search_service(data_dir: &Path, bind: &str) -> (Child, String, mpsc::Receiver<String>) {
     let mut child = Command::new(quire_search_binary())
         .args(["--bind", bind, "--data-dir"])
         .arg(data_dir)
@@ -372,7 +372,7 @@ fn start_search_service(data_dir: &Path, bind: &str) -> (Child, String) {
         .and_then(|rest| rest.split_whitespace().next())
         .unwrap()
         .to_owned();
-    (child, addr)
+    (child, addr, lines)
 }
 
 /// Signs `alice` in on `addr` and publishes a post; returns nothing, panics on failure.
@@ -398,9 +398,11 @@ fn publish_through(addr: &str, title: &str, body: &str) {
     assert_eq!(status, 303, "{head}");
 }
 
-/// The slugs `/api/search?q=` answers on `addr`, once `expected` is among them (bounded).
-fn search_slugs(addr: &str, q: &str, expected: &str) -> Vec<String> {
-    for _ in 0..200 {
+/// The slugs `/api/search?q=` answers on `addr`, once `expected` is among them (polling
+/// for at most `patience`).
+fn search_slugs(addr: &str, q: &str, expected: &str, patience: Duration) -> Vec<String> {
+    let deadline = std::time::Instant::now() + patience;
+    while std::time::Instant::now() < deadline {
         let (status, _, body) = http(addr, "GET", &format!("/api/search?q={q}"), "", "");
         if status == 200 {
             let json: serde_json::Value = serde_json::from_str(&body).unwrap();
@@ -478,7 +480,8 @@ fn extraction_rehearsal(database_url: Option<&str>) {
     let remote_dir = tempfile::tempdir().unwrap();
     let search_dir = tempfile::tempdir().unwrap();
     create_alice(remote_dir.path(), database_url);
-    let (mut service, service_addr) = start_search_service(search_dir.path(), "127.0.0.1:0");
+    let (mut service, service_addr, _service_log) =
+        start_search_service(search_dir.path(), "127.0.0.1:0");
     let mut remote_command = quire(remote_dir.path());
     if let Some(url) = database_url {
         remote_command.env("DATABASE_URL", url);
@@ -518,8 +521,18 @@ fn extraction_rehearsal(database_url: Option<&str>) {
         publish_through(&remote_addr, title, body);
     }
     // Relevance differs clearly between the three (ties could come back in either order).
-    let in_process = search_slugs(&local_addr, "patience", "fast-weeknight-noodles");
-    let extracted = search_slugs(&remote_addr, "patience", "fast-weeknight-noodles");
+    let in_process = search_slugs(
+        &local_addr,
+        "patience",
+        "fast-weeknight-noodles",
+        Duration::from_secs(10),
+    );
+    let extracted = search_slugs(
+        &remote_addr,
+        "patience",
+        "fast-weeknight-noodles",
+        Duration::from_secs(10),
+    );
     assert_eq!(in_process.len(), 3);
     assert_eq!(in_process[0], "patience-in-the-garden");
     assert_eq!(in_process, extracted, "same results, same order");
@@ -536,8 +549,28 @@ fn extraction_rehearsal(database_url: Option<&str>) {
     let (status, _, _) = http(&remote_addr, "GET", "/api/search?q=lost", "", "");
     assert_eq!(status, 503);
     assert_eq!(http(&remote_addr, "GET", "/", "", "").0, 200);
-    let (mut service, _) = start_search_service(search_dir.path(), &service_addr);
-    search_slugs(&remote_addr, "lost", "written-while-search-slept");
+    let (mut service, _, service_log) = start_search_service(search_dir.path(), &service_addr);
+    // The relay backs off while the service is down (doubling, at most 30 s between
+    // tries), so catching up may take up to that long.
+    // On failure, show both logs.
+    let caught_up = std::panic::catch_unwind(|| {
+        search_slugs(
+            &remote_addr,
+            "lost",
+            "written-while-search-slept",
+            Duration::from_secs(75),
+        )
+    });
+    if caught_up.is_err() {
+        let log: Vec<String> = remote_lines.try_iter().collect();
+        let tail = log.len().saturating_sub(40);
+        let service: Vec<String> = service_log.try_iter().collect();
+        panic!(
+            "not caught up; quire's log:\n{}\nquire-search's log:\n{}",
+            log[tail..].join("\n"),
+            service.join("\n")
+        );
+    }
 
     for child in [&mut local, &mut remote, &mut service] {
         child.kill().unwrap();

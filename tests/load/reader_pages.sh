@@ -11,7 +11,8 @@
 # COMMENTS comments; starts the release build of quire and a plain nginx (Debian's package) on
 # loopback, saves each page's bytes for nginx, then runs wrk (2 threads, 32 connections)
 # against both in alternation, ROUNDS times, and prints the median requests/s, median p99
-# latency and the ratio quire/nginx per page. "post-in" is the same post page for a signed-in
+# latency and the ratio quire/nginx per page (the api-* rows are the JSON API, never
+# page-cached: the raw engine). "post-in" is the same post page for a signed-in
 # reader (rendered per request), compared with nginx serving the anonymous bytes. Also
 # prints the cold start (empty data directory to first 200), the post page's time to first
 # byte with the cache off (one request at a time, median of 200), and quire's resident
@@ -109,7 +110,10 @@ PAGES="post|/posts/$SLUG|text/html
 post-in|/posts/$SLUG|text/html
 home|/|text/html
 tag|/tags/$TAG|text/html
-atom|/feed.atom|application/atom+xml"
+atom|/feed.atom|application/atom+xml
+api-list|/api/articles|application/json
+api-one|/api/articles/$SLUG|application/json
+api-tags|/api/tags|application/json"
 
 mkdir -p "$WORK/static"
 while IFS='|' read -r name path _type; do
@@ -135,6 +139,7 @@ http {
     location = /home { default_type "text/html; charset=utf-8"; }
     location = /tag { default_type "text/html; charset=utf-8"; }
     location = /atom { default_type "application/atom+xml; charset=utf-8"; }
+    location ~ ^/api- { default_type "application/json"; }
   }
 }
 CONF

@@ -94,6 +94,17 @@ kill "$UNCACHED_PID"; wait "$UNCACHED_PID" 2>/dev/null || true
 
 QUIRE_PID=$(serve "$QUIRE_PORT" "$PAGE_CACHE_MB")
 wait_ready "$QUIRE_PORT"
+# Measure the steady state: let the relay deliver the seed's events first (search indexes
+# every post once), so indexing does not share the CPU with the load.
+if [ -z "${DATABASE_URL:-}" ] && command -v sqlite3 >/dev/null 2>&1; then
+  for _ in $(seq 1 1200); do
+    pending=$(sqlite3 "$WORK/data/quire.db" "select count(*) from outbox_events e where not exists \
+      (select 1 from outbox_deliveries d where d.consumer = 'search' and d.event_id = e.id)")
+    [ "$pending" = 0 ] && break
+    sleep 0.5
+  done
+  echo "outbox delivered before measuring (search pending: $pending)"
+fi
 
 # A signed-in reader's session, for the post-in row.
 LOGIN=$(curl -fsS -c "$WORK/jar" "http://127.0.0.1:$QUIRE_PORT/login")

@@ -59,15 +59,9 @@ fn create_user(args: ConfigArgs, username: String, email: String, role: &str) ->
         return ExitCode::from(2);
     }
     let password = password.trim_end_matches(['\r', '\n']).to_owned();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match runtime() {
         Ok(runtime) => runtime,
-        Err(error) => {
-            tracing::error!("cannot start the runtime: {error}");
-            return ExitCode::FAILURE;
-        }
+        Err(code) => return code,
     };
     let account = profiles_api::NewAccount {
         username,
@@ -86,20 +80,25 @@ fn create_user(args: ConfigArgs, username: String, email: String, role: &str) ->
     }
 }
 
+/// The async runtime the one-shot commands run on; logs why when it cannot start.
+fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| {
+            tracing::error!("cannot start the runtime: {error}");
+            ExitCode::FAILURE
+        })
+}
+
 fn reindex(args: ConfigArgs) -> ExitCode {
     let config = match load(args) {
         Ok(config) => config,
         Err(code) => return code,
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match runtime() {
         Ok(runtime) => runtime,
-        Err(error) => {
-            tracing::error!("cannot start the runtime: {error}");
-            return ExitCode::FAILURE;
-        }
+        Err(code) => return code,
     };
     match runtime.block_on(server::search::reindex(&config)) {
         Ok(indexed) => {
@@ -118,15 +117,9 @@ fn demo(args: ConfigArgs, request: server::demo::DemoRequest) -> ExitCode {
         Ok(config) => config,
         Err(code) => return code,
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match runtime() {
         Ok(runtime) => runtime,
-        Err(error) => {
-            tracing::error!("cannot start the runtime: {error}");
-            return ExitCode::FAILURE;
-        }
+        Err(code) => return code,
     };
     match runtime.block_on(server::demo::run(&config, &request)) {
         Ok(slugs) => {

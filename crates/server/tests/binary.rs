@@ -243,10 +243,23 @@ fn csrf_token(page: &str) -> String {
     page[start..].split('"').next().unwrap().to_owned()
 }
 
-fn start_serving(dir: &Path, database_url: &str) -> (Child, String, mpsc::Receiver<String>) {
-    let mut child = quire(dir)
+/// Starts `quire serve` on a free port (SQLite in `dir` unless `database_url` says otherwise;
+/// search in-process unless `search_url` names a `quire-search`). Returns the process, its
+/// address and its log; keep the log receiver alive as long as the process runs.
+fn start_serving(
+    dir: &Path,
+    database_url: Option<&str>,
+    search_url: Option<&str>,
+) -> (Child, String, mpsc::Receiver<String>) {
+    let mut command = quire(dir);
+    if let Some(url) = database_url {
+        command.env("DATABASE_URL", url);
+    }
+    if let Some(url) = search_url {
+        command.env("SEARCH_URL", url);
+    }
+    let mut child = command
         .args(["serve", "--bind", "127.0.0.1:0"])
-        .env("DATABASE_URL", database_url)
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
@@ -270,20 +283,10 @@ fn two_instances_on_one_postgres_database_stay_coherent() {
     let db = kernel::testing::TestDatabase::create(kernel::Backend::Postgres);
     let url = db.url().to_string();
     let dir = tempfile::tempdir().unwrap();
-    let mut create = quire(dir.path())
-        .args(["admin", "create-user", "--username", "alice"])
-        .args(["--email", "alice@example.org", "--role", "author"])
-        .env("DATABASE_URL", &url)
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    writeln!(create.stdin.take().unwrap(), "a long enough password").unwrap();
-    let created = create.wait_with_output().unwrap();
-    assert!(created.status.success(), "{created:?}");
+    create_alice(dir.path(), Some(&url));
 
-    let (mut writer, writer_addr, _writer_log) = start_serving(dir.path(), &url);
-    let (mut reader, reader_addr, _reader_log) = start_serving(dir.path(), &url);
+    let (mut writer, writer_addr, _writer_log) = start_serving(dir.path(), Some(&url), None);
+    let (mut reader, reader_addr, _reader_log) = start_serving(dir.path(), Some(&url), None);
 
     // The reader instance caches its home page.
     for _ in 0..2 {
@@ -294,29 +297,11 @@ fn two_instances_on_one_postgres_database_stay_coherent() {
     assert!(!home.contains("Across the wire"));
 
     // Alice signs in and publishes through the writer instance.
-    let (_, head, page) = http(&writer_addr, "GET", "/login", "", "");
-    let csrf = set_cookie(&head, "quire_csrf");
-    let form = format!(
-        "csrf_token={}&login=alice&password=a+long+enough+password&next=%2F",
-        csrf_token(&page)
-    );
-    let (status, head, _) = http(
+    publish_through(
         &writer_addr,
-        "POST",
-        "/login",
-        &format!("quire_csrf={csrf}"),
-        &form,
+        "Across the wire",
+        "Written on one, read on the other.",
     );
-    assert_eq!(status, 303, "{head}");
-    let session = format!("quire_session={}", set_cookie(&head, "quire_session"));
-    let (_, _, editor) = http(&writer_addr, "GET", "/write", &session, "");
-    let form = format!(
-        "csrf_token={}&title=Across+the+wire&description=&tags=&cover_image_url=&slug=\
-         &body=Written+on+one%2C+read+on+the+other.&publish_at=&action=publish",
-        csrf_token(&editor)
-    );
-    let (status, head, _) = http(&writer_addr, "POST", "/write", &session, &form);
-    assert_eq!(status, 303, "{head}");
 
     let mut seen = false;
     for _ in 0..50 {
@@ -458,23 +443,7 @@ fn extraction_rehearsal(database_url: Option<&str>) {
     // In-process search.
     let local_dir = tempfile::tempdir().unwrap();
     create_alice(local_dir.path(), None);
-    let (mut local, local_addr, _local_log) = {
-        let mut child = quire(local_dir.path())
-            .args(["serve", "--bind", "127.0.0.1:0"])
-            .stderr(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
-        let lines = stderr_lines(&mut child);
-        let line = wait_for_line(&lines, "listening on http://", &mut Vec::new());
-        let addr = line
-            .split("listening on http://")
-            .nth(1)
-            .and_then(|rest| rest.split_whitespace().next())
-            .unwrap()
-            .to_owned();
-        (child, addr, lines)
-    };
+    let (mut local, local_addr, _local_log) = start_serving(local_dir.path(), None, None);
 
     // The same site with search in its own process.
     let remote_dir = tempfile::tempdir().unwrap();
@@ -482,25 +451,11 @@ fn extraction_rehearsal(database_url: Option<&str>) {
     create_alice(remote_dir.path(), database_url);
     let (mut service, service_addr, _service_log) =
         start_search_service(search_dir.path(), "127.0.0.1:0");
-    let mut remote_command = quire(remote_dir.path());
-    if let Some(url) = database_url {
-        remote_command.env("DATABASE_URL", url);
-    }
-    let mut remote = remote_command
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .env("SEARCH_URL", format!("http://{service_addr}"))
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let remote_lines = stderr_lines(&mut remote);
-    let line = wait_for_line(&remote_lines, "listening on http://", &mut Vec::new());
-    let remote_addr = line
-        .split("listening on http://")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .unwrap()
-        .to_owned();
+    let (mut remote, remote_addr, remote_lines) = start_serving(
+        remote_dir.path(),
+        database_url,
+        Some(&format!("http://{service_addr}")),
+    );
 
     let posts = [
         (

@@ -49,7 +49,10 @@ pub struct OutboxSignal(Arc<SignalState>);
 
 #[derive(Debug, Default)]
 struct SignalState {
-    wake: Notify,
+    /// Wakes the live subscribers' lane.
+    wake_live: Notify,
+    /// Wakes the durable consumers' lane.
+    wake_durable: Notify,
     raised: AtomicU64,
 }
 
@@ -62,7 +65,8 @@ impl OutboxSignal {
     /// Tells the relay there is something new to deliver. Call it after the commit.
     pub fn notify(&self) {
         self.0.raised.fetch_add(1, Ordering::AcqRel);
-        self.0.wake.notify_one();
+        self.0.wake_live.notify_one();
+        self.0.wake_durable.notify_one();
     }
 
     /// How many times [`OutboxSignal::notify`] was called so far.
@@ -70,15 +74,28 @@ impl OutboxSignal {
         self.0.raised.load(Ordering::Acquire)
     }
 
-    async fn notified(&self) {
-        self.0.wake.notified().await;
+    async fn notified(&self, lane: Lane) {
+        match lane {
+            Lane::Live => self.0.wake_live.notified().await,
+            Lane::Durable => self.0.wake_durable.notified().await,
+        }
     }
+}
+
+/// The relay's two delivery loops, which run side by side so that a slow durable consumer
+/// (an indexer working through a backlog) never holds up the live subscribers (the page
+/// caches, whose readers wait for them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lane {
+    Live,
+    Durable,
 }
 
 /// How the relay paces itself.
 #[derive(Debug, Clone, Copy)]
 pub struct RelayOptions {
-    /// Events fetched per query.
+    /// Events fetched per query. In the background loop a durable consumer gets one batch
+    /// per pass, so one consumer's backlog does not starve the others.
     pub batch_size: i64,
     /// How often to look for events when nobody signalled (events written by other
     /// instances sharing the database arrive this way).
@@ -183,7 +200,8 @@ impl Relay {
 
     /// Adds a live subscriber: a consumer that hears of every event appended from now on,
     /// with its progress kept in memory rather than in the database (see [`LiveProgress`]).
-    /// Live subscribers are served before the registered consumers on every pass.
+    /// In the background ([`Relay::run`]) they have their own loop, so a slow consumer never
+    /// delays them.
     pub async fn subscribe_live(
         &mut self,
         handler: Arc<dyn EventHandler>,
@@ -205,7 +223,7 @@ impl Relay {
                 .insert(subscriber.consumer().to_owned(), consumer_report);
         }
         for handler in &self.handlers {
-            let consumer_report = self.deliver_to(handler).await?;
+            let consumer_report = self.deliver_to(handler, Drain::All).await?.0;
             report
                 .consumers
                 .insert(handler.consumer().to_owned(), consumer_report);
@@ -236,9 +254,14 @@ impl Relay {
         })
     }
 
-    /// Delivers everything pending to one consumer, in id order, stopping at the first
-    /// failure so that later events never overtake an earlier one.
-    async fn deliver_to(&self, handler: &Arc<dyn EventHandler>) -> Result<ConsumerReport, DbError> {
+    /// Delivers pending events to one consumer, in id order, stopping at the first failure so
+    /// that later events never overtake an earlier one. Also says whether more may be waiting
+    /// (with [`Drain::OneBatch`], the batch was full).
+    async fn deliver_to(
+        &self,
+        handler: &Arc<dyn EventHandler>,
+        drain: Drain,
+    ) -> Result<(ConsumerReport, bool), DbError> {
         let mut report = ConsumerReport::default();
         loop {
             let consumer = handler.consumer().to_owned();
@@ -260,7 +283,7 @@ impl Relay {
                         "outbox handler failed; will retry"
                     );
                     report.failure = Some(error.0);
-                    return Ok(report);
+                    return Ok((report, false));
                 }
                 let consumer = handler.consumer().to_owned();
                 let now = self.clock.now();
@@ -269,8 +292,8 @@ impl Relay {
                     .await?;
                 report.delivered += 1;
             }
-            if !full_batch {
-                return Ok(report);
+            if !full_batch || drain == Drain::OneBatch {
+                return Ok((report, full_batch));
             }
         }
     }
@@ -296,46 +319,46 @@ impl Relay {
 
     /// Runs until `shutdown` turns true: delivers on every signal and every poll interval,
     /// backing off per consumer while its handler fails or the database is unreachable.
-    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+    /// Live subscribers and durable consumers are served by two loops running side by side.
+    pub async fn run(self, shutdown: watch::Receiver<bool>) {
+        let relay = Arc::new(self);
+        let live = tokio::spawn({
+            let relay = Arc::clone(&relay);
+            let shutdown = shutdown.clone();
+            async move { relay.run_lane(Lane::Live, shutdown).await }
+        });
+        relay.run_lane(Lane::Durable, shutdown).await;
+        if let Err(error) = live.await {
+            tracing::error!(%error, "the live outbox loop ended abnormally");
+        }
+        tracing::info!("outbox relay stopped");
+    }
+
+    /// One lane's loop: a pass over its consumers, then a wait for a signal, the poll
+    /// interval or the next retry (no wait while a durable consumer has more batches).
+    async fn run_lane(&self, lane: Lane, mut shutdown: watch::Receiver<bool>) {
         let mut retry_at: HashMap<String, (Instant, Duration)> = HashMap::new();
         loop {
             if *shutdown.borrow() {
                 break;
             }
-            let now = Instant::now();
-            for subscriber in &self.live {
-                let name = subscriber.consumer().to_owned();
-                if retry_at.get(&name).is_some_and(|(at, _)| *at > now) {
-                    continue;
+            let more = match lane {
+                Lane::Live => {
+                    self.live_pass(&mut retry_at).await;
+                    false
                 }
-                let failure = match self.deliver_live(subscriber).await {
-                    Ok(report) => report.failure,
-                    Err(error) => {
-                        tracing::warn!(consumer = %name, %error, "outbox relay cannot read the outbox");
-                        Some(error.to_string())
-                    }
-                };
-                self.pace(&mut retry_at, name, failure.is_some());
-            }
-            for handler in &self.handlers {
-                let name = handler.consumer().to_owned();
-                if retry_at.get(&name).is_some_and(|(at, _)| *at > now) {
-                    continue;
-                }
-                let failure = match self.deliver_to(handler).await {
-                    Ok(report) => report.failure,
-                    Err(error) => {
-                        tracing::warn!(consumer = %name, %error, "outbox relay cannot read the outbox");
-                        Some(error.to_string())
-                    }
-                };
-                self.pace(&mut retry_at, name, failure.is_some());
+                Lane::Durable => self.durable_pass(&mut retry_at).await,
+            };
+            if more {
+                // Let the other tasks run between batches of a long backlog.
+                tokio::task::yield_now().await;
+                continue;
             }
             let next_retry = retry_at.values().map(|(at, _)| *at).min();
             let next_poll = Instant::now() + self.options.poll_interval;
             let wake_at = next_retry.map_or(next_poll, |at| at.min(next_poll));
             tokio::select! {
-                () = self.signal.notified() => {}
+                () = self.signal.notified(lane) => {}
                 () = tokio::time::sleep_until(wake_at) => {}
                 changed = shutdown.changed() => {
                     if changed.is_err() {
@@ -344,6 +367,58 @@ impl Relay {
                 }
             }
         }
-        tracing::info!("outbox relay stopped");
     }
+
+    /// Delivers everything pending to each live subscriber not backing off.
+    async fn live_pass(&self, retry_at: &mut HashMap<String, (Instant, Duration)>) {
+        let now = Instant::now();
+        for subscriber in &self.live {
+            let name = subscriber.consumer().to_owned();
+            if retry_at.get(&name).is_some_and(|(at, _)| *at > now) {
+                continue;
+            }
+            let failure = match self.deliver_live(subscriber).await {
+                Ok(report) => report.failure,
+                Err(error) => {
+                    tracing::warn!(consumer = %name, %error, "outbox relay cannot read the outbox");
+                    Some(error.to_string())
+                }
+            };
+            self.pace(retry_at, name, failure.is_some());
+        }
+    }
+
+    /// Delivers one batch to each durable consumer not backing off; says whether any of
+    /// them may have more waiting.
+    async fn durable_pass(&self, retry_at: &mut HashMap<String, (Instant, Duration)>) -> bool {
+        let now = Instant::now();
+        let mut more = false;
+        for handler in &self.handlers {
+            let name = handler.consumer().to_owned();
+            if retry_at.get(&name).is_some_and(|(at, _)| *at > now) {
+                continue;
+            }
+            let failure = match self.deliver_to(handler, Drain::OneBatch).await {
+                Ok((report, full)) => {
+                    more |= full;
+                    report.failure
+                }
+                Err(error) => {
+                    tracing::warn!(consumer = %name, %error, "outbox relay cannot read the outbox");
+                    Some(error.to_string())
+                }
+            };
+            self.pace(retry_at, name, failure.is_some());
+        }
+        more
+    }
+}
+
+/// How much one delivery to a durable consumer takes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Drain {
+    /// Everything pending.
+    All,
+    /// At most one batch.
+    OneBatch,
 }

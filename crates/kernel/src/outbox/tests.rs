@@ -308,6 +308,84 @@ async fn live_subscriber_retries_a_failed_event(backend: Backend) {
     assert!(progress.caught_up());
 }
 
+/// A durable consumer that holds every event until released, like an indexer deep in a backlog.
+struct Stuck {
+    release: tokio::sync::Notify,
+    entered: AtomicUsize,
+}
+
+impl EventHandler for Stuck {
+    fn consumer(&self) -> &str {
+        "slow-indexer"
+    }
+
+    fn handle<'a>(&'a self, _event: &'a Event) -> HandlerFuture<'a> {
+        Box::pin(async move {
+            self.entered.fetch_add(1, Ordering::SeqCst);
+            self.release.notified().await;
+            Ok(())
+        })
+    }
+}
+
+async fn live_subscriber_is_not_held_up_by_a_slow_consumer(backend: Backend) {
+    let (_db, pool) = migrated(backend);
+    let signal = OutboxSignal::new();
+    let mut relay = Relay::new(pool.clone(), Arc::new(SystemClock), signal.clone());
+    let stuck = Arc::new(Stuck {
+        release: tokio::sync::Notify::new(),
+        entered: AtomicUsize::new(0),
+    });
+    relay.register(stuck.clone());
+    let cache = Recorder::new("page-cache");
+    let progress = relay
+        .subscribe_live(Arc::clone(&cache) as Arc<dyn EventHandler>)
+        .await
+        .unwrap();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(relay.run(stopped));
+
+    let first = append_committed(&pool, "one");
+    signal.notify();
+    for _ in 0..500 {
+        if stuck.entered.load(Ordering::SeqCst) > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(
+        stuck.entered.load(Ordering::SeqCst),
+        1,
+        "the slow consumer is busy"
+    );
+    // While the slow consumer still holds the first event, a second one reaches the cache.
+    let second = append_committed(&pool, "two");
+    signal.notify();
+    for _ in 0..500 {
+        if progress.caught_up() && cache.seen().len() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(cache.seen(), vec![first, second]);
+    assert!(progress.caught_up());
+
+    stop.send(true).unwrap();
+    stuck.release.notify_waiters();
+    // The released consumer goes on to the second event; let it through too.
+    for _ in 0..100 {
+        stuck.release.notify_waiters();
+        if task.is_finished() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    tokio::time::timeout(Duration::from_secs(5), task)
+        .await
+        .expect("relay stops when asked")
+        .unwrap();
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -331,4 +409,5 @@ on_both_backends!(
     background_relay_delivers_on_signal_retries_and_stops,
     live_subscriber_hears_only_new_events_and_reports_progress,
     live_subscriber_retries_a_failed_event,
+    live_subscriber_is_not_held_up_by_a_slow_consumer,
 );

@@ -41,6 +41,15 @@ pub(crate) fn thread_rows(conn: &mut DbConnection, post_id: i64) -> StoreResult<
         .load(conn)?)
 }
 
+/// The authors of every comment on a post, any status, each once.
+pub(crate) fn commenters(conn: &mut DbConnection, post_id: i64) -> StoreResult<Vec<i64>> {
+    Ok(comments::table
+        .filter(comments::post_id.eq(post_id))
+        .select(comments::author_id)
+        .distinct()
+        .load(conn)?)
+}
+
 /// `id → parent_id` of every comment on these posts, in one query (for depths).
 pub(crate) fn parents(
     conn: &mut DbConnection,

@@ -167,6 +167,10 @@ impl CommentsPort for SqlComments {
         self.read(move |conn| read::counts(conn, &ids)).await
     }
 
+    async fn commenters(&self, post_id: i64) -> Result<Vec<i64>, CommentsError> {
+        self.read(move |conn| read::commenters(conn, post_id)).await
+    }
+
     async fn recent_for_post(
         &self,
         post_id: i64,

@@ -25,6 +25,11 @@ pub trait CommentsPort: Send + Sync {
     /// own status is not checked here.
     async fn counts(&self, post_ids: Vec<i64>) -> Result<HashMap<i64, u64>, CommentsError>;
 
+    /// Everyone who wrote a comment on the post, whatever its status now (pending, hidden
+    /// and deleted ones included), each once. A page cache uses it to know which signed-in
+    /// readers see the thread differently from the rest.
+    async fn commenters(&self, post_id: i64) -> Result<Vec<i64>, CommentsError>;
+
     /// The newest visible comments of a published post, newest first, at most `limit`
     /// (1 to 100): the post's comment feed. Not published: [`CommentsError::NotFound`].
     async fn recent_for_post(

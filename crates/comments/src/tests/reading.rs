@@ -66,6 +66,26 @@ async fn counts_follow_edits_deletions_and_moderation(backend: Backend) {
     assert_eq!(f.thread_ids(POST, None).await, [b.id]);
 }
 
+async fn commenters_include_every_status_once(backend: Backend) {
+    let f = fixture(backend);
+    assert!(f.comments.commenters(POST).await.unwrap().is_empty());
+    let a = f.comment(POST, ALICE, "a").await;
+    f.comment(POST, ALICE, "again").await;
+    f.comments
+        .create(NewComment {
+            mode: ModerationMode::All,
+            ..new_comment(POST, BOB, "pending")
+        })
+        .await
+        .unwrap();
+    f.comment(OTHER_POST, EDITOR, "elsewhere").await;
+    f.comments.delete(ALICE, a.id).await.unwrap();
+
+    let mut commenters = f.comments.commenters(POST).await.unwrap();
+    commenters.sort_unstable();
+    assert_eq!(commenters, vec![ALICE.id, BOB.id]);
+}
+
 async fn unpublished_and_missing_posts_show_no_comments_to_readers(backend: Backend) {
     let f = fixture(backend);
     let comment = f.comment(POST, ALICE, "Hello").await;
@@ -197,6 +217,7 @@ async fn a_thread_of_500_comments_loads_whole_and_in_order(backend: Backend) {
 
 on_both_backends!(
     counts_follow_edits_deletions_and_moderation,
+    commenters_include_every_status_once,
     unpublished_and_missing_posts_show_no_comments_to_readers,
     the_feed_lists_visible_comments_newest_first,
     a_thread_of_500_comments_loads_whole_and_in_order,

@@ -28,5 +28,6 @@ mod pages;
 mod posts;
 mod reading;
 mod search;
+mod signed_in_pages;
 mod validity;
 mod writing;

@@ -41,6 +41,21 @@ impl Chrome {
         }
     }
 
+    /// Chrome for a page rendered once for any signed-in reader: a viewer with no name and
+    /// no rights, and `csrf_slot` where each reader's token will go.
+    pub(crate) fn any_signed_in_reader(csrf_slot: String) -> Self {
+        Self {
+            viewer: Some(ViewerView {
+                username: String::new(),
+                role: profiles_api::Role::Reader.as_str(),
+                may_write: false,
+                is_admin: false,
+            }),
+            csrf_token: csrf_slot,
+            new_cookie: None,
+        }
+    }
+
     fn of(request: &HttpRequest) -> Self {
         // Signed in, the token comes from the session. Anonymous readers get none here, so
         // reading pages set no cookie; pages with a form call `with_form_token`.

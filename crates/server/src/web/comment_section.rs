@@ -53,6 +53,15 @@ impl CommentSection {
         self.count
     }
 
+    /// Puts `slot` in place of every form's idempotency key (for a template filled with a
+    /// fresh key per form and request).
+    pub(crate) fn use_key_slot(&mut self, slot: &str) {
+        let replies = self.comments.iter_mut().filter_map(|c| c.reply.as_mut());
+        for form in self.form.iter_mut().chain(replies) {
+            form.key = slot.to_owned();
+        }
+    }
+
     /// The profiles whose names the section shows.
     pub(crate) fn author_ids(&self) -> &[i64] {
         &self.author_ids

@@ -1,7 +1,8 @@
 //! Conditional GET for generated pages: an `ETag` over the response bytes, and `304 Not
 //! Modified` when the browser already holds them (`If-None-Match`).
 //!
-//! Applies to successful GET/HEAD responses that do not set their own `ETag` (assets do).
+//! Applies to successful GET/HEAD responses that do not set their own `ETag` (assets do) and
+//! are not marked [`FreshPerRequest`] (their bytes differ every time).
 //! The body is read once to hash it; pages are small and already in memory.
 
 use actix_web::body::{self, BoxBody, MessageBody};
@@ -11,6 +12,7 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 
 use super::assets::fnv1a64;
+use super::post_signed_in::FreshPerRequest;
 
 /// The middleware function.
 pub(crate) async fn conditional_get(
@@ -23,6 +25,10 @@ pub(crate) async fn conditional_get(
     if !applies
         || response.status() != StatusCode::OK
         || response.headers().contains_key(header::ETAG)
+        || response
+            .response()
+            .extensions()
+            .contains::<FreshPerRequest>()
     {
         return Ok(response);
     }

@@ -28,6 +28,7 @@ mod moderation;
 mod page_cache;
 mod pages;
 mod post;
+mod post_signed_in;
 mod search;
 mod settings;
 mod state;

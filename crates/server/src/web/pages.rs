@@ -212,10 +212,17 @@ impl Pages {
         context.insert("assets", &self.assets);
         context.insert("viewer", &chrome.viewer);
         context.insert("csrf_token", &chrome.csrf_token);
+        // Set by pages rendered as signed-in templates (see `page_cache::personal`).
+        context.insert("header_slot", &None::<&str>);
         fill(&mut context);
         self.tera
             .render(template, &context)
             .map_err(|source| RenderError { template, source })
+    }
+
+    /// The site header alone, for `chrome`'s viewer: what a signed-in template leaves out.
+    pub(crate) fn render_header(&self, chrome: &Chrome) -> Result<String, RenderError> {
+        self.render(chrome, "partials/header.html", |_| {})
     }
 }
 

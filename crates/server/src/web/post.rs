@@ -1,7 +1,7 @@
 //! `/posts/{slug}`: one post, with its table of contents, its neighbours and its comments.
 
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use posts_api::{Post, PostStatus, SlugLookup, TocItem};
 use serde::{Deserialize, Serialize};
 
@@ -11,7 +11,8 @@ use super::chrome::Chrome;
 use super::comment_section::{Refused, comment_section};
 use super::editor::actor_of;
 use super::errors::PageError;
-use super::page_cache::{Dep, cacheable};
+use super::page_cache::{Dep, Slots, cacheable};
+use super::post_signed_in::{from_template, through_template};
 use super::view::{TagLink, long_date, path_segment};
 
 #[derive(Serialize)]
@@ -99,7 +100,16 @@ pub(crate) async fn show(
     signed_in: MaybeSignedIn,
     slug: web::Path<String>,
     query: web::Query<PostQuery>,
+    request: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
+    // A signed-in reader who sees what any other does: the cached template, filled for them.
+    let template_wanted = signed_in.0.as_ref().filter(|_| query.comment.is_none());
+    if let Some(session) = template_wanted
+        && let Some(response) = from_template(&state, &chrome, session, request.path())?
+    {
+        return Ok(response);
+    }
+    let stamp = state.page_cache.stamp();
     // Drafts and scheduled posts are found only for those who may edit them.
     let actor = signed_in.0.as_ref().map(actor_of);
     let post = match state.posts.post_by_slug(&slug, actor).await? {
@@ -109,6 +119,15 @@ pub(crate) async fn show(
                 .insert_header((header::LOCATION, format!("/posts/{}", path_segment(&slug))))
                 .finish());
         }
+    };
+    let post = match template_wanted {
+        Some(session) => {
+            match through_template(&state, &chrome, session, *post, request.path(), stamp).await? {
+                Ok(response) => return Ok(response),
+                Err(post) => Box::new(post),
+            }
+        }
+        None => post,
     };
     let notice = match query.comment.as_deref() {
         Some("pending") => {
@@ -143,6 +162,21 @@ pub(crate) async fn render(
     post: Post,
     page: PostPage,
 ) -> Result<HttpResponse, PageError> {
+    let status = page.status;
+    let (html, deps) = render_html(state, chrome, session, post, page, None).await?;
+    Ok(cacheable(chrome.page(status, html), deps))
+}
+
+/// The page of `post` for `session`, and what it shows. With `slots`, the header and the
+/// comment forms' idempotency keys are left as slots (a signed-in template).
+pub(crate) async fn render_html(
+    state: &AppState,
+    chrome: &Chrome,
+    session: Option<&Session>,
+    post: Post,
+    page: PostPage,
+    slots: Option<&Slots>,
+) -> Result<(String, Vec<Dep>), PageError> {
     let actor = session.map(actor_of);
     let published = post.status == PostStatus::Published;
     let (older, newer) = if published {
@@ -163,7 +197,7 @@ pub(crate) async fn render(
     let author = super::view::authors(state, [post.author_id])
         .await?
         .remove(&post.author_id);
-    let comments = comment_section(
+    let mut comments = comment_section(
         state,
         session,
         post.id,
@@ -174,6 +208,10 @@ pub(crate) async fn render(
     )
     .await?;
     deps.extend(comments.author_ids().iter().map(|id| Dep::Profile(*id)));
+    let header_slot = slots.map(|slots| {
+        comments.use_key_slot(&slots.key());
+        slots.header()
+    });
     let may_edit = actor.is_some_and(|a| a.may_edit_any || a.id == post.author_id);
     let post = view(post, &state.pages.base_url(), &state.pages.site_title());
     let html = state.pages.render(chrome, "post.html", |context| {
@@ -184,6 +222,9 @@ pub(crate) async fn render(
         context.insert("newer", &newer.map(link));
         context.insert("comment_count", &comments.count());
         context.insert("comments", &comments);
+        if let Some(slot) = &header_slot {
+            context.insert("header_slot", slot);
+        }
     })?;
-    Ok(cacheable(chrome.page(page.status, html), deps))
+    Ok((html, deps))
 }

@@ -16,8 +16,7 @@ use super::{CacheDeps, CachedPage, Encoding};
 use crate::web::AppState;
 use crate::web::auth::SESSION_COOKIE;
 
-/// Says whether a cacheable page came from the cache (`hit`) or was rendered (`miss`).
-const X_CACHE: header::HeaderName = header::HeaderName::from_static("x-cache");
+use super::X_CACHE;
 
 /// The middleware function.
 pub(crate) async fn page_cache(

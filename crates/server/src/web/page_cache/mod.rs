@@ -19,10 +19,14 @@
 //! (it is woken at once for local commits and polls for the others).
 //!
 //! Memory stays under a byte budget: the least recently used pages go first.
+//!
+//! Beside the anonymous pages it keeps [`PersonalTemplate`]s: pages rendered once for any
+//! signed-in reader, with slots for the parts that are theirs (see [`personal`]).
 
 mod compress;
 pub(crate) mod invalidation;
 pub(crate) mod middleware;
+pub(crate) mod personal;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -33,6 +37,12 @@ use actix_web::web::Bytes;
 use kernel::outbox::LiveProgress;
 
 pub(crate) use compress::Encoding;
+pub(crate) use personal::{PersonalTemplate, Slots};
+
+/// Says whether a cacheable page (or a signed-in page's template) came from the cache
+/// (`hit`) or was rendered (`miss`).
+pub(crate) const X_CACHE: actix_web::http::header::HeaderName =
+    actix_web::http::header::HeaderName::from_static("x-cache");
 
 /// Something a cached page shows; when it changes, the page is evicted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -76,6 +86,8 @@ pub(crate) struct CachedPage {
     /// Compressed forms, made on first demand.
     gzip: OnceLock<Bytes>,
     brotli: OnceLock<Bytes>,
+    /// For a signed-in template: the template (the other fields are then empty).
+    template: Option<PersonalTemplate>,
     deps: Vec<Dep>,
     last_used: AtomicU64,
 }
@@ -89,9 +101,23 @@ impl CachedPage {
             body,
             gzip: OnceLock::new(),
             brotli: OnceLock::new(),
+            template: None,
             deps,
             last_used: AtomicU64::new(0),
         }
+    }
+
+    /// An entry holding a signed-in page template.
+    pub(crate) fn template(template: PersonalTemplate, deps: Vec<Dep>) -> Self {
+        Self {
+            template: Some(template),
+            ..Self::new(HeaderMap::new(), String::new(), Bytes::new(), deps)
+        }
+    }
+
+    /// The signed-in template, if this entry is one.
+    pub(crate) fn personal(&self) -> Option<&PersonalTemplate> {
+        self.template.as_ref()
     }
 
     /// The body in `encoding` and the coding actually used (compression that fails falls
@@ -131,7 +157,8 @@ impl CachedPage {
     /// The bytes it is charged against the budget: the body plus room for its two compressed
     /// forms (text compresses to well under a quarter each), the key and bookkeeping.
     fn charge(&self, key: &str) -> usize {
-        self.body.len() + self.body.len() / 2 + key.len() + 512
+        let template = self.template.as_ref().map_or(0, PersonalTemplate::len);
+        self.body.len() + self.body.len() / 2 + template + key.len() + 512
     }
 }
 
@@ -164,6 +191,7 @@ pub(crate) struct PageCache {
     ticks: AtomicU64,
     invalidations: AtomicU64,
     progress: OnceLock<LiveProgress>,
+    slots: Slots,
     /// Unit tests run without an outbox.
     #[cfg(test)]
     assumed_current: std::sync::atomic::AtomicBool,
@@ -190,6 +218,7 @@ impl PageCache {
             ticks: AtomicU64::new(0),
             invalidations: AtomicU64::new(0),
             progress: OnceLock::new(),
+            slots: Slots::new(),
             #[cfg(test)]
             assumed_current: std::sync::atomic::AtomicBool::new(false),
         }
@@ -203,6 +232,17 @@ impl PageCache {
     /// Whether pages are cached at all.
     pub(crate) fn enabled(&self) -> bool {
         self.budget > 0
+    }
+
+    /// The placeholders of this process's signed-in templates.
+    pub(crate) fn slots(&self) -> &Slots {
+        &self.slots
+    }
+
+    /// The key of the signed-in template for the page at `path` (page keys are paths and
+    /// start with `/`, so the two never meet).
+    pub(crate) fn template_key(path: &str) -> String {
+        format!("signed-in {path}")
     }
 
     /// Connects the cache to its outbox subscription. Until then it serves nothing.

@@ -1,0 +1,185 @@
+//! Signed-in readers of a post: the page comes from a template shared by every reader who
+//! sees the same thing, filled with their own header, CSRF token and form keys; those who
+//! see more (the author, editors, anyone who commented) get their own render; and every
+//! change shows on the next request, as for anonymous readers.
+
+use std::collections::HashSet;
+
+use comments_api::{CommentsPort, ModerationMode, NewComment};
+use kernel::Backend;
+use posts_api::{PostDraft, PostsPort};
+use profiles_api::Role;
+
+use crate::browser::{Browser, Page};
+use crate::helpers::{TestApp, spawn_app};
+use crate::on_both_backends;
+
+const PASSWORD: &str = "correct horse battery";
+
+async fn reader(app: &TestApp, username: &str, role: Role) -> Browser {
+    app.author(username, role).await;
+    let mut browser = Browser::new(&app.address);
+    browser.sign_in(username, PASSWORD).await;
+    browser
+}
+
+/// Every idempotency key on the page.
+fn keys(page: &Page) -> Vec<String> {
+    let marker = r#"name="idempotency_key" value=""#;
+    page.body
+        .match_indices(marker)
+        .map(|(at, _)| {
+            page.body[at + marker.len()..]
+                .chars()
+                .take_while(|c| *c != '"')
+                .collect()
+        })
+        .collect()
+}
+
+fn x_cache(page: &Page) -> &str {
+    page.headers.get("x-cache").map_or("", String::as_str)
+}
+
+async fn signed_in_post_pages_are_filled_per_reader(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let writer = app.author("writer", Role::Author).await;
+    let posts = app.posts();
+    let draft = PostDraft {
+        title: "Shared pages".into(),
+        body_markdown: "Words for everyone.".into(),
+        ..PostDraft::default()
+    };
+    let post = posts.create(writer, draft.clone()).await.unwrap();
+    let post = posts.publish(writer, post.id).await.unwrap();
+    let path = format!("/posts/{}", post.slug);
+
+    let mut carol = reader(&app, "carol", Role::Reader).await;
+    let mut dave = reader(&app, "dave", Role::Author).await;
+    let first = carol.get(&path).await;
+    assert_eq!(first.status, 200);
+    assert_eq!(x_cache(&first), "miss");
+    let again = carol.get(&path).await;
+    assert_eq!(x_cache(&again), "hit", "the second reader page is filled");
+    for page in [&first, &again] {
+        assert!(page.body.contains(r#"href="/authors/carol""#));
+        assert!(page.body.contains("Sign out"));
+        assert!(!page.body.contains("qslot"), "no slot is left");
+        assert!(
+            !page.body.contains(r#"href="/write""#),
+            "a reader cannot write"
+        );
+        assert!(!page.body.contains("Edit this post"));
+        assert!(!page.headers.contains_key("etag"), "fresh keys every time");
+        assert_eq!(page.headers["cache-control"], "private, no-cache");
+    }
+    let (first_keys, again_keys) = (keys(&first), keys(&again));
+    assert_eq!(first_keys.len(), 1, "the comment form");
+    assert!(first_keys.iter().all(|k| k.len() == 32));
+    assert_ne!(first_keys, again_keys, "a fresh key per request");
+
+    let other = dave.get(&path).await;
+    assert_eq!(x_cache(&other), "hit");
+    assert!(other.body.contains(r#"href="/authors/dave""#));
+    assert!(!other.body.contains(r#"href="/authors/carol""#));
+    assert!(
+        other.body.contains(r#"href="/write""#),
+        "an author may write"
+    );
+    assert_ne!(other.csrf_token(), again.csrf_token());
+
+    // Those who see more are rendered for themselves.
+    let mut author = Browser::new(&app.address);
+    author.sign_in("writer", PASSWORD).await;
+    let own = author.get(&path).await;
+    assert!(own.body.contains("Edit this post"));
+    assert_eq!(x_cache(&own), "");
+    let mut editor = reader(&app, "eddie", Role::Editor).await;
+    assert!(editor.get(&path).await.body.contains("Edit this post"));
+
+    // A pending comment shows to its writer and the editor, not to the other readers.
+    let erin = app.author("erin", Role::Reader).await;
+    let mut erin_browser = Browser::new(&app.address);
+    erin_browser.sign_in("erin", PASSWORD).await;
+    app.comments()
+        .create(NewComment {
+            post_id: post.id,
+            author: comments_api::Actor {
+                id: erin.id,
+                may_moderate_any: false,
+            },
+            parent_id: None,
+            body: "Erin waits for approval.".into(),
+            idempotency_key: None,
+            client_ip: None,
+            account_is_new: false,
+            mode: ModerationMode::All,
+        })
+        .await
+        .unwrap();
+    let erins = erin_browser.get(&path).await;
+    assert!(erins.body.contains("Erin waits for approval."));
+    assert!(erins.body.contains("Awaiting approval"));
+    let moderated = editor.get(&path).await;
+    assert!(moderated.body.contains("Erin waits for approval."));
+    assert!(moderated.body.contains("Approve"));
+    let carols = carol.get(&path).await;
+    assert!(
+        !carols.body.contains("Erin waits"),
+        "pending: not for others"
+    );
+    assert!(!carols.body.contains("Approve"));
+
+    // A comment written through the filled form (its CSRF token and key) is taken, and
+    // shows to the others at once; its writer now gets the edit link on their own render.
+    let token = carols.csrf_token();
+    let key = keys(&carols).remove(0);
+    let sent = carol
+        .post(
+            &format!("{path}/comments"),
+            &[
+                ("csrf_token", token.as_str()),
+                ("body", "Carol agrees."),
+                ("parent_id", ""),
+                ("idempotency_key", key.as_str()),
+                ("website", ""),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let carols = carol.get(&path).await;
+    assert!(carols.body.contains("Carol agrees."));
+    assert!(
+        carols.body.contains("your comment"),
+        "her edit and delete links"
+    );
+    assert_eq!(x_cache(&carols), "");
+    let daves = dave.get(&path).await;
+    assert!(daves.body.contains("Carol agrees."));
+    assert!(!daves.body.contains("your comment"));
+    let reply_keys = keys(&dave.get(&path).await);
+    assert_eq!(reply_keys.len(), 2, "the comment form and one reply form");
+    assert_eq!(
+        reply_keys.iter().collect::<HashSet<_>>().len(),
+        2,
+        "each form has its own key"
+    );
+
+    // An edit shows to signed-in readers at once.
+    dave.get(&path).await;
+    posts
+        .update(
+            writer,
+            post.id,
+            PostDraft {
+                title: "Shared pages, revised".into(),
+                ..draft
+            },
+        )
+        .await
+        .unwrap();
+    assert!(dave.get(&path).await.body.contains("Shared pages, revised"));
+    app.stop().await;
+}
+
+on_both_backends!(signed_in_post_pages_are_filled_per_reader);

@@ -12,8 +12,9 @@
 # loopback, saves each page's bytes for nginx, then runs wrk (2 threads, 32 connections)
 # against both in alternation, ROUNDS times, and prints the median requests/s, median p99
 # latency and the ratio quire/nginx per page (the api-* rows are the JSON API, never
-# page-cached: the raw engine). "post-in" is the same post page for a signed-in
-# reader (rendered per request), compared with nginx serving the anonymous bytes. Also
+# page-cached: the raw engine). "post-in" is the same post page for a signed-in reader who
+# has not commented on it (filled from the signed-in template), "post-own" for one who has
+# (rendered in full per request), both compared with nginx serving the anonymous bytes. Also
 # prints the cold start (empty data directory to first 200), the post page's time to first
 # byte with the cache off (one request at a time, median of 200), and quire's resident
 # memory after the run. Installs nginx and wrk with apt-get if they are missing.
@@ -106,19 +107,31 @@ if [ -z "${DATABASE_URL:-}" ] && command -v sqlite3 >/dev/null 2>&1; then
   echo "outbox delivered before measuring (search pending: $pending)"
 fi
 
-# A signed-in reader's session, for the post-in row.
-LOGIN=$(curl -fsS -c "$WORK/jar" "http://127.0.0.1:$QUIRE_PORT/login")
-TOKEN=$(grep -o 'name="csrf_token" value="[^"]*"' <<<"$LOGIN" | head -n 1 | sed 's/.*value="//; s/"$//')
-curl -fsS -b "$WORK/jar" -c "$WORK/jar" -o /dev/null "http://127.0.0.1:$QUIRE_PORT/login" \
-  --data-urlencode "csrf_token=$TOKEN" --data-urlencode "login=reader1" \
-  --data-urlencode "password=demo password 123" --data-urlencode "next=/"
-SESSION=$(awk '$6 == "quire_session" { print $7 }' "$WORK/jar")
+# Signed-in sessions. "post-in": a reader who has not commented on the post (their page is
+# filled from the signed-in template); "post-own": reader1, who wrote some of its comments
+# (rendered in full for them, like the post's author and editors).
+# Usage: signed_in_session PAGE FIELD=VALUE...: posts PAGE's form with its CSRF token.
+signed_in_session() {
+  local page=$1 jar="$WORK/jar-$RANDOM"; shift
+  local form token args=()
+  form=$(curl -fsS -c "$jar" "http://127.0.0.1:$QUIRE_PORT$page")
+  token=$(grep -o 'name="csrf_token" value="[^"]*"' <<<"$form" | head -n 1 | sed 's/.*value="//; s/"$//')
+  for field in "$@"; do args+=(--data-urlencode "$field"); done
+  curl -fsS -b "$jar" -c "$jar" -o /dev/null "http://127.0.0.1:$QUIRE_PORT$page" \
+    --data-urlencode "csrf_token=$token" "${args[@]}"
+  awk '$6 == "quire_session" { print $7 }' "$jar"
+}
+SESSION=$(signed_in_session /signup username=visitor email=visitor@example.org \
+  "password=visitor password 123")
+SESSION_OWN=$(signed_in_session /login login=reader1 "password=demo password 123" next=/)
+[ -n "$SESSION" ] && [ -n "$SESSION_OWN" ] || { echo "could not sign in" >&2; exit 1; }
 
 SLUG=$(curl -fsS "http://127.0.0.1:$QUIRE_PORT/" | grep -o 'href="/posts/[^"]*"' | head -n 1 | sed 's|href="/posts/||; s|"||')
 TAG=$(curl -fsS "http://127.0.0.1:$QUIRE_PORT/posts/$SLUG" | grep -o 'href="/tags/[^"]*"' | head -n 1 | sed 's|href="/tags/||; s|"||')
 # name|path on quire|content type
 PAGES="post|/posts/$SLUG|text/html
 post-in|/posts/$SLUG|text/html
+post-own|/posts/$SLUG|text/html
 home|/|text/html
 tag|/tags/$TAG|text/html
 atom|/feed.atom|application/atom+xml
@@ -131,6 +144,7 @@ while IFS='|' read -r name path _type; do
   curl -fsS "http://127.0.0.1:$QUIRE_PORT$path" -o "$WORK/static/$name"
 done <<<"$PAGES"
 cp "$WORK/static/post" "$WORK/static/post-in"
+cp "$WORK/static/post" "$WORK/static/post-own"
 
 cat >"$WORK/nginx.conf" <<CONF
 worker_processes auto;
@@ -147,6 +161,7 @@ http {
     root $WORK/static;
     location = /post { default_type "text/html; charset=utf-8"; }
     location = /post-in { default_type "text/html; charset=utf-8"; }
+    location = /post-own { default_type "text/html; charset=utf-8"; }
     location = /home { default_type "text/html; charset=utf-8"; }
     location = /tag { default_type "text/html; charset=utf-8"; }
     location = /atom { default_type "application/atom+xml; charset=utf-8"; }
@@ -177,6 +192,7 @@ while IFS='|' read -r name path _type; do
   for _ in $(seq 1 "$ROUNDS"); do
     session=""
     [ "$name" = post-in ] && session=$SESSION
+    [ "$name" = post-own ] && session=$SESSION_OWN
     measure "http://127.0.0.1:$QUIRE_PORT$path" "$session" >>"$WORK/q.txt"
     measure "http://127.0.0.1:$NGINX_PORT/$name" >>"$WORK/n.txt"
   done

@@ -45,14 +45,26 @@ pub(crate) fn open(
     })
 }
 
-/// Who holds session `token`, extending the session when it is past half its life.
-pub(crate) fn authenticate(
+/// What a session token is worth, as read (without writing anything).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum SessionCheck {
+    /// No such session, or its account is suspended.
+    Refused,
+    /// The session ran out: forget it (see [`forget`]).
+    Expired(i64),
+    /// A good session; `renew` names it when it is past half its life (see [`extend`]).
+    Valid { viewer: Viewer, renew: Option<i64> },
+}
+
+/// Checks session `token` at `now`: a pure read, so it can run in place on a request's
+/// thread; the rare write it calls for ([`forget`], [`extend`]) is the caller's to make.
+pub(crate) fn check(
     conn: &mut DbConnection,
     now: DateTime<Utc>,
     token: &str,
-) -> StoreResult<Option<Viewer>> {
+) -> StoreResult<SessionCheck> {
     if !tokens::well_formed(token) {
-        return Ok(None);
+        return Ok(SessionCheck::Refused);
     }
     let hash = tokens::hash(token);
     let found: Option<(i64, NaiveDateTime, UserRow)> = sessions::table
@@ -62,28 +74,37 @@ pub(crate) fn authenticate(
         .first(conn)
         .optional()?;
     let Some((id, expires_at, user)) = found else {
-        return Ok(None);
+        return Ok(SessionCheck::Refused);
     };
     let expires_at = expires_at.and_utc();
     if expires_at <= now {
-        write_transaction::<_, StoreError, _>(conn, |conn| {
-            diesel::delete(sessions::table.find(id)).execute(conn)?;
-            Ok(())
-        })?;
-        return Ok(None);
+        return Ok(SessionCheck::Expired(id));
     }
     if user.suspended() {
-        return Ok(None);
+        return Ok(SessionCheck::Refused);
     }
-    if expires_at - now < LIFETIME / 2 {
-        write_transaction::<_, StoreError, _>(conn, |conn| {
-            diesel::update(sessions::table.find(id))
-                .set(sessions::expires_at.eq((now + LIFETIME).naive_utc()))
-                .execute(conn)?;
-            Ok(())
-        })?;
-    }
-    Ok(Some(user.viewer()))
+    Ok(SessionCheck::Valid {
+        viewer: user.viewer(),
+        renew: (expires_at - now < LIFETIME / 2).then_some(id),
+    })
+}
+
+/// Deletes expired session `id`.
+pub(crate) fn forget(conn: &mut DbConnection, id: i64) -> StoreResult<()> {
+    write_transaction::<_, StoreError, _>(conn, |conn| {
+        diesel::delete(sessions::table.find(id)).execute(conn)?;
+        Ok(())
+    })
+}
+
+/// Gives session `id` a full life again from `now`.
+pub(crate) fn extend(conn: &mut DbConnection, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
+    write_transaction::<_, StoreError, _>(conn, |conn| {
+        diesel::update(sessions::table.find(id))
+            .set(sessions::expires_at.eq((now + LIFETIME).naive_utc()))
+            .execute(conn)?;
+        Ok(())
+    })
 }
 
 /// Ends session `token` (unknown tokens are ignored).

@@ -15,6 +15,7 @@ use profiles_api::{
 use crate::accounts::{self, Origin};
 use crate::error::{StoreError, StoreResult};
 use crate::rate_limit::{Key, RateLimiter, SignInLimits};
+use crate::sessions::SessionCheck;
 use crate::validate::{self, CleanAccount};
 use crate::{
     admin, api_tokens, credentials, follows, passwords, profile_edit, read, rows, sessions, sign_in,
@@ -182,8 +183,25 @@ impl ProfilesPort for SqlProfiles {
     async fn authenticate(&self, session_token: &str) -> Result<Option<Viewer>, ProfilesError> {
         let token = session_token.to_owned();
         let now = self.clock.now();
-        self.read(move |conn| sessions::authenticate(conn, now, &token))
-            .await
+        // Checked on every signed-in request: the read runs in place; the rare write (an
+        // expired session to forget, a session to extend) goes to the blocking pool.
+        match self
+            .lookup(move |conn| sessions::check(conn, now, &token))
+            .await?
+        {
+            SessionCheck::Refused => Ok(None),
+            SessionCheck::Expired(id) => {
+                self.read(move |conn| sessions::forget(conn, id)).await?;
+                Ok(None)
+            }
+            SessionCheck::Valid { viewer, renew } => {
+                if let Some(id) = renew {
+                    self.read(move |conn| sessions::extend(conn, id, now))
+                        .await?;
+                }
+                Ok(Some(viewer))
+            }
+        }
     }
 
     async fn sign_out(&self, session_token: &str) -> Result<(), ProfilesError> {
@@ -239,7 +257,7 @@ impl ProfilesPort for SqlProfiles {
 
     async fn authenticate_api_token(&self, token: &str) -> Result<Option<Viewer>, ProfilesError> {
         let token = token.to_owned();
-        self.read(move |conn| api_tokens::authenticate(conn, &token))
+        self.lookup(move |conn| api_tokens::authenticate(conn, &token))
             .await
     }
 

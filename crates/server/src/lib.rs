@@ -19,3 +19,5 @@ mod web;
 
 pub use config::Config;
 pub use startup::Application;
+#[cfg(feature = "bench")]
+pub use web::bench;

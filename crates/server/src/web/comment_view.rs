@@ -30,7 +30,13 @@ pub(crate) fn random_key() -> String {
     if getrandom::fill(&mut bytes).is_err() {
         return String::new();
     }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut key = String::with_capacity(32);
+    for byte in bytes {
+        key.push(char::from(HEX[usize::from(byte >> 4)]));
+        key.push(char::from(HEX[usize::from(byte & 0xf)]));
+    }
+    key
 }
 
 /// A timestamp as comments show it: `1 November 2026, 09:00 UTC`.
@@ -161,6 +167,17 @@ impl CommentView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn form_keys_are_32_hex_digits_and_differ() {
+        let (a, b) = (random_key(), random_key());
+        assert_eq!(a.len(), 32);
+        assert!(
+            a.chars()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        );
+        assert_ne!(a, b);
+    }
 
     fn comment(id: i64, author: Option<i64>, depth: u32) -> Comment {
         Comment {

@@ -9,6 +9,8 @@ mod assets;
 mod auth;
 mod authors;
 mod avatars;
+#[cfg(feature = "bench")]
+pub mod bench;
 mod chrome;
 mod comment_feed;
 mod comment_section;

@@ -192,8 +192,8 @@ pub(crate) struct PageCache {
     invalidations: AtomicU64,
     progress: OnceLock<LiveProgress>,
     slots: Slots,
-    /// Unit tests run without an outbox.
-    #[cfg(test)]
+    /// Unit tests and benches run without an outbox.
+    #[cfg(any(test, feature = "bench"))]
     assumed_current: std::sync::atomic::AtomicBool,
 }
 
@@ -219,13 +219,14 @@ impl PageCache {
             invalidations: AtomicU64::new(0),
             progress: OnceLock::new(),
             slots: Slots::new(),
-            #[cfg(test)]
+            #[cfg(any(test, feature = "bench"))]
             assumed_current: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
-    #[cfg(test)]
-    fn assume_current(&self) {
+    /// Serves without an outbox subscription (unit tests and benches only).
+    #[cfg(any(test, feature = "bench"))]
+    pub(crate) fn assume_current(&self) {
         self.assumed_current.store(true, Ordering::Relaxed);
     }
 
@@ -252,7 +253,7 @@ impl PageCache {
 
     /// Whether every change this process committed has reached the cache.
     fn current(&self) -> bool {
-        #[cfg(test)]
+        #[cfg(any(test, feature = "bench"))]
         if self.assumed_current.load(Ordering::Relaxed) {
             return true;
         }

@@ -138,6 +138,30 @@ async fn tag_pages_and_archive_list_posts(backend: Backend) {
     let two = archive.find("Rusty two").unwrap();
     let one = archive.find("Rusty one").unwrap();
     assert!(two < one, "newest first");
+    assert!(
+        !archive.contains("/archive/2026"),
+        "one year: no year links"
+    );
+
+    // A post in the next year: /archive shows that year and links the others.
+    app.clock.advance(chrono::Duration::days(70));
+    publish(&app, "New year", &[], "d").await;
+    let (status, _, archive) = app.get("/archive").await;
+    assert_eq!(status, 200);
+    assert!(archive.contains("New year") && archive.contains("January 2027"));
+    assert!(
+        !archive.contains("Rusty one"),
+        "older years have their own page"
+    );
+    assert!(archive.contains(r#"href="/archive/2026""#));
+    assert!(archive.contains(r#"href="/archive/2027" aria-current="page""#));
+    let (status, _, older) = app.get("/archive/2026").await;
+    assert_eq!(status, 200);
+    assert!(older.contains("Rusty one") && !older.contains("New year"));
+    assert!(older.contains(r#"href="/archive/2026" aria-current="page""#));
+    for missing in ["/archive/2025", "/archive/twenty", "/archive/99999999999"] {
+        assert_eq!(app.get(missing).await.0, 404, "{missing}");
+    }
     app.stop().await;
 }
 

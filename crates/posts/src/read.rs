@@ -1,12 +1,12 @@
 //! Queries: what readers, authors and other modules may see.
 
-use chrono::NaiveDateTime;
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use kernel::DbConnection;
 use kernel::db::DbBackend;
 use posts_api::{
-    Actor, ArchiveEntry, Authorship, PageRequest, Post, PostDocument, PostFilter, PostLink,
-    PostPage, PostSlice, PostStatus, PostSummary, PostsError, SlugLookup, TagCount,
+    Actor, ArchiveEntry, ArchiveYear, Authorship, PageRequest, Post, PostDocument, PostFilter,
+    PostLink, PostPage, PostSlice, PostStatus, PostSummary, PostsError, SlugLookup, TagCount,
 };
 
 use crate::error::StoreResult;
@@ -336,8 +336,27 @@ pub(crate) fn neighbours(
 
 /// Every published post's slug, title and date, newest first.
 pub(crate) fn archive(conn: &mut DbConnection) -> StoreResult<Vec<ArchiveEntry>> {
+    archive_between(conn, None)
+}
+
+/// The posts published in calendar year `year` (UTC), newest first; none for a year out of
+/// the calendar's range.
+pub(crate) fn archive_year(conn: &mut DbConnection, year: i32) -> StoreResult<Vec<ArchiveEntry>> {
+    let start_of =
+        |year: i32| NaiveDate::from_ymd_opt(year, 1, 1).and_then(|day| day.and_hms_opt(0, 0, 0));
+    match (start_of(year), start_of(year.saturating_add(1))) {
+        (Some(start), Some(end)) => archive_between(conn, Some((start, end))),
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// Published posts, newest first, those published in `[start, end)` when given.
+fn archive_between(
+    conn: &mut DbConnection,
+    range: Option<(NaiveDateTime, NaiveDateTime)>,
+) -> StoreResult<Vec<ArchiveEntry>> {
     type Row = (String, String, Option<NaiveDateTime>, NaiveDateTime);
-    let rows: Vec<Row> = posts::table
+    let mut query = posts::table
         .filter(posts::status.eq(PUBLISHED))
         .order((posts::published_at.desc(), posts::id.desc()))
         .select((
@@ -346,7 +365,13 @@ pub(crate) fn archive(conn: &mut DbConnection) -> StoreResult<Vec<ArchiveEntry>>
             posts::published_at,
             posts::updated_at,
         ))
-        .load(conn)?;
+        .into_boxed();
+    if let Some((start, end)) = range {
+        query = query
+            .filter(posts::published_at.ge(start))
+            .filter(posts::published_at.lt(end));
+    }
+    let rows: Vec<Row> = query.load(conn)?;
     Ok(rows
         .into_iter()
         .filter_map(|(slug, title, published_at, updated_at)| {
@@ -358,6 +383,24 @@ pub(crate) fn archive(conn: &mut DbConnection) -> StoreResult<Vec<ArchiveEntry>>
             })
         })
         .collect())
+}
+
+/// The years with published posts and their counts, newest first. Reads one date per post
+/// (grouping by year in SQL differs between the backends).
+pub(crate) fn archive_years(conn: &mut DbConnection) -> StoreResult<Vec<ArchiveYear>> {
+    let dates: Vec<Option<NaiveDateTime>> = posts::table
+        .filter(posts::status.eq(PUBLISHED))
+        .order(posts::published_at.desc())
+        .select(posts::published_at)
+        .load(conn)?;
+    let mut years: Vec<ArchiveYear> = Vec::new();
+    for year in dates.into_iter().flatten().map(|at| at.year()) {
+        match years.last_mut() {
+            Some(last) if last.year == year => last.posts += 1,
+            _ => years.push(ArchiveYear { year, posts: 1 }),
+        }
+    }
+    Ok(years)
 }
 
 /// Tags of published posts, most used first, then alphabetically.

@@ -7,9 +7,9 @@ use chrono::{DateTime, Utc};
 use kernel::outbox::OutboxSignal;
 use kernel::{Clock, DbConnection, DbPool};
 use posts_api::{
-    Actor, ArchiveEntry, Authorship, PageRequest, Post, PostDocument, PostDraft, PostFilter,
-    PostLink, PostPage, PostSlice, PostSummary, PostsError, PostsPort, Revision, SlugLookup,
-    TagCount,
+    Actor, ArchiveEntry, ArchiveYear, Authorship, PageRequest, Post, PostDocument, PostDraft,
+    PostFilter, PostLink, PostPage, PostSlice, PostSummary, PostsError, PostsPort, Revision,
+    SlugLookup, TagCount,
 };
 
 use crate::error::{StoreError, StoreResult};
@@ -153,6 +153,14 @@ impl PostsPort for SqlPosts {
 
     async fn archive(&self) -> Result<Vec<ArchiveEntry>, PostsError> {
         self.read(read::archive).await
+    }
+
+    async fn archive_years(&self) -> Result<Vec<ArchiveYear>, PostsError> {
+        self.read(read::archive_years).await
+    }
+
+    async fn archive_year(&self, year: i32) -> Result<Vec<ArchiveEntry>, PostsError> {
+        self.read(move |conn| read::archive_year(conn, year)).await
     }
 
     async fn tags(&self) -> Result<Vec<TagCount>, PostsError> {

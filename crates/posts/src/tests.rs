@@ -8,8 +8,8 @@ use kernel::outbox::OutboxSignal;
 use kernel::testing::TestDatabase;
 use kernel::{Backend, DbPool};
 use posts_api::{
-    Actor, PageRequest, PostDraft, PostEvent, PostFilter, PostStatus, PostsError, PostsPort,
-    SlugLookup,
+    Actor, ArchiveEntry, PageRequest, PostDraft, PostEvent, PostFilter, PostStatus, PostsError,
+    PostsPort, SlugLookup,
 };
 
 use crate::SqlPosts;
@@ -526,6 +526,39 @@ async fn favorites_are_idempotent_and_counted(backend: Backend) {
     );
 }
 
+async fn the_archive_pages_by_year(backend: Backend) {
+    let f = fixture(backend);
+    // 2026-11-01 09:00, then across New Year (UTC) twice: posts in 2026, 2027 and 2028.
+    let steps = [0, 30, 61, 200, 200];
+    for (n, days) in steps.into_iter().enumerate() {
+        f.clock.advance(Duration::days(days));
+        let post = f
+            .posts
+            .create(ALICE, draft(&format!("Post {n}"), "x", &[]))
+            .await
+            .unwrap();
+        f.posts.publish(ALICE, post.id).await.unwrap();
+    }
+    let draft_only = f.posts.create(ALICE, draft("Hidden", "x", &[])).await;
+    assert!(draft_only.is_ok());
+    let years = f.posts.archive_years().await.unwrap();
+    let years: Vec<(i32, u64)> = years.iter().map(|y| (y.year, y.posts)).collect();
+    assert_eq!(years, [(2028, 1), (2027, 2), (2026, 2)]);
+    let slugs = |entries: Vec<ArchiveEntry>| -> Vec<String> {
+        entries.into_iter().map(|e| e.slug).collect()
+    };
+    assert_eq!(
+        slugs(f.posts.archive_year(2027).await.unwrap()),
+        ["post-3", "post-2"]
+    );
+    assert_eq!(
+        slugs(f.posts.archive_year(2026).await.unwrap()),
+        ["post-1", "post-0"]
+    );
+    assert!(f.posts.archive_year(2025).await.unwrap().is_empty());
+    assert!(f.posts.archive_year(i32::MAX).await.unwrap().is_empty());
+}
+
 async fn lists_paginate_and_link_neighbours(backend: Backend) {
     let f = fixture(backend);
     let mut ids = Vec::new();
@@ -778,6 +811,7 @@ macro_rules! on_both_backends {
 }
 
 on_both_backends!(
+    the_archive_pages_by_year,
     drafts_are_private_until_published,
     slugs_are_unique_follow_drafts_and_redirect_when_published,
     scheduled_posts_go_live_when_their_time_comes,

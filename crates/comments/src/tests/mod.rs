@@ -175,6 +175,12 @@ impl PostsPort for FakePosts {
     async fn archive(&self) -> Result<Vec<ArchiveEntry>, PostsError> {
         Ok(Vec::new())
     }
+    async fn archive_years(&self) -> Result<Vec<posts_api::ArchiveYear>, PostsError> {
+        Ok(Vec::new())
+    }
+    async fn archive_year(&self, _year: i32) -> Result<Vec<ArchiveEntry>, PostsError> {
+        Ok(Vec::new())
+    }
 
     async fn tags(&self) -> Result<Vec<TagCount>, PostsError> {
         Ok(Vec::new())

@@ -12,6 +12,7 @@ pub use error::PostsError;
 pub use events::{PostDocument, PostEvent};
 pub use port::PostsPort;
 pub use types::{
-    Actor, ArchiveEntry, Authorship, PageRequest, Post, PostDraft, PostFilter, PostLink, PostPage,
-    PostSlice, PostStatus, PostSummary, Revision, SlugLookup, TagCount, TocItem, normalise_tag,
+    Actor, ArchiveEntry, ArchiveYear, Authorship, PageRequest, Post, PostDraft, PostFilter,
+    PostLink, PostPage, PostSlice, PostStatus, PostSummary, Revision, SlugLookup, TagCount,
+    TocItem, normalise_tag,
 };

@@ -4,8 +4,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::{
-    Actor, ArchiveEntry, Authorship, PageRequest, Post, PostDocument, PostDraft, PostFilter,
-    PostLink, PostPage, PostSlice, PostSummary, PostsError, Revision, SlugLookup, TagCount,
+    Actor, ArchiveEntry, ArchiveYear, Authorship, PageRequest, Post, PostDocument, PostDraft,
+    PostFilter, PostLink, PostPage, PostSlice, PostSummary, PostsError, Revision, SlugLookup,
+    TagCount,
 };
 
 /// What the posts module answers. Every write checks the actor's right to it and records its
@@ -83,6 +84,12 @@ pub trait PostsPort: Send + Sync {
 
     /// Every published post, newest first: slug, title and date only.
     async fn archive(&self) -> Result<Vec<ArchiveEntry>, PostsError>;
+
+    /// The years with published posts and how many each has, newest year first.
+    async fn archive_years(&self) -> Result<Vec<ArchiveYear>, PostsError>;
+
+    /// The posts published in calendar year `year` (UTC), newest first.
+    async fn archive_year(&self, year: i32) -> Result<Vec<ArchiveEntry>, PostsError>;
 
     /// Tags of published posts with their counts, most used first.
     async fn tags(&self) -> Result<Vec<TagCount>, PostsError>;

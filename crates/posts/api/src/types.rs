@@ -157,6 +157,15 @@ pub struct ArchiveEntry {
     pub updated_at: DateTime<Utc>,
 }
 
+/// A year of the archive.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArchiveYear {
+    /// The calendar year (UTC).
+    pub year: i32,
+    /// Posts published in it.
+    pub posts: u64,
+}
+
 /// A link to a neighbouring post.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PostLink {

@@ -89,6 +89,12 @@ impl PostsPort for FakePosts {
     async fn archive(&self) -> Result<Vec<ArchiveEntry>, PostsError> {
         unimplemented!()
     }
+    async fn archive_years(&self) -> Result<Vec<posts_api::ArchiveYear>, PostsError> {
+        unimplemented!()
+    }
+    async fn archive_year(&self, _year: i32) -> Result<Vec<ArchiveEntry>, PostsError> {
+        unimplemented!()
+    }
     async fn tags(&self) -> Result<Vec<TagCount>, PostsError> {
         unimplemented!()
     }

@@ -1,7 +1,9 @@
-//! `/archive`: every published post, grouped by month, newest first.
+//! `/archive`: published posts by year, grouped by month, newest first. `/archive` shows the
+//! newest year, `/archive/{year}` any other; every page links all the years, so a site with
+//! thousands of posts never renders them in one page.
 
 use actix_web::{HttpResponse, web};
-use posts_api::ArchiveEntry;
+use posts_api::{ArchiveEntry, ArchiveYear};
 use serde::Serialize;
 
 use super::AppState;
@@ -48,14 +50,60 @@ fn by_month(entries: Vec<ArchiveEntry>) -> Vec<Month> {
     months
 }
 
-/// `GET /archive`.
+/// `GET /archive`: the newest year.
 pub(crate) async fn show(
     state: web::Data<AppState>,
     chrome: Chrome,
 ) -> Result<HttpResponse, PageError> {
-    let months = by_month(state.posts.archive().await?);
-    let html = state.pages.render(&chrome, "archive.html", |context| {
-        context.insert("months", &months)
+    let years = state.posts.archive_years().await?;
+    let newest = years.first().map(|y| y.year);
+    render(&state, &chrome, years, newest).await
+}
+
+/// `GET /archive/{year}`; 404 for a year without posts.
+pub(crate) async fn show_year(
+    state: web::Data<AppState>,
+    chrome: Chrome,
+    year: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let year: i32 = year.parse().map_err(|_| PageError::NotFound)?;
+    let years = state.posts.archive_years().await?;
+    if !years.iter().any(|y| y.year == year) {
+        return Err(PageError::NotFound);
+    }
+    render(&state, &chrome, years, Some(year)).await
+}
+
+/// A year's link in the archive's navigation.
+#[derive(Serialize)]
+struct YearLink {
+    year: i32,
+    posts: u64,
+    current: bool,
+}
+
+async fn render(
+    state: &AppState,
+    chrome: &Chrome,
+    years: Vec<ArchiveYear>,
+    year: Option<i32>,
+) -> Result<HttpResponse, PageError> {
+    let months = match year {
+        Some(year) => by_month(state.posts.archive_year(year).await?),
+        None => Vec::new(),
+    };
+    let links: Vec<YearLink> = years
+        .into_iter()
+        .map(|y| YearLink {
+            current: Some(y.year) == year,
+            year: y.year,
+            posts: y.posts,
+        })
+        .collect();
+    let html = state.pages.render(chrome, "archive.html", |context| {
+        context.insert("year", &year);
+        context.insert("years", &links);
+        context.insert("months", &months);
     })?;
     Ok(cacheable(chrome.html(html), vec![Dep::Listing]))
 }

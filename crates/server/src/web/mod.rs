@@ -109,6 +109,7 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
         .route("/tags/{tag}", read().to(tags::first_page))
         .route("/tags/{tag}/page/{number}", read().to(tags::numbered_page))
         .route("/archive", read().to(archive::show))
+        .route("/archive/{year}", read().to(archive::show_year))
         .route("/authors/{username}", read().to(authors::first_page))
         .route(
             "/authors/{username}/page/{number}",

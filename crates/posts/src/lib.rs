@@ -12,6 +12,7 @@ mod rows;
 mod schema;
 mod slugs;
 mod store;
+mod tag_counts;
 mod validate;
 mod write;
 

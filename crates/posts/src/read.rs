@@ -33,14 +33,44 @@ pub(crate) fn row_by_id(conn: &mut DbConnection, id: i64) -> StoreResult<Option<
         .optional()?)
 }
 
-/// Loads a post `actor` may change, or says why not. Someone who may not edit a draft is told
-/// it does not exist, so drafts stay invisible.
-pub(crate) fn editable_row(conn: &mut DbConnection, actor: Actor, id: i64) -> StoreResult<PostRow> {
-    match row_by_id(conn, id)? {
+/// Loads a post row by id for a change, locking it until the transaction ends: on
+/// PostgreSQL with `FOR UPDATE`, so concurrent changes to one post (from any instance) take
+/// turns and each sees the status and tags the other left; on SQLite the write transaction
+/// already holds the database's only write lock. Call inside a write transaction.
+pub(crate) fn locked_row(conn: &mut DbConnection, id: i64) -> StoreResult<Option<PostRow>> {
+    match conn {
+        DbConnection::Pg(pg) => Ok(posts::table
+            .find(id)
+            .select(PostRow::as_select())
+            .for_update()
+            .first(pg)
+            .optional()?),
+        DbConnection::Sqlite(_) => row_by_id(conn, id),
+    }
+}
+
+/// `row` if `actor` may change it, or why not. Someone who may not edit a draft is told it
+/// does not exist, so drafts stay invisible.
+fn editable(actor: Actor, row: Option<PostRow>) -> StoreResult<PostRow> {
+    match row {
         Some(row) if may_edit(actor, &row) => Ok(row),
         Some(row) if row.status() == PostStatus::Published => Err(PostsError::Forbidden.into()),
         _ => Err(PostsError::NotFound.into()),
     }
+}
+
+/// Loads a post `actor` may see and change, or says why not (see [`editable`]).
+pub(crate) fn editable_row(conn: &mut DbConnection, actor: Actor, id: i64) -> StoreResult<PostRow> {
+    editable(actor, row_by_id(conn, id)?)
+}
+
+/// Loads and locks (see [`locked_row`]) a post `actor` is about to change, or says why not.
+pub(crate) fn row_for_change(
+    conn: &mut DbConnection,
+    actor: Actor,
+    id: i64,
+) -> StoreResult<PostRow> {
+    editable(actor, locked_row(conn, id)?)
 }
 
 type BoxedPosts = posts::BoxedQuery<'static, DbBackend>;
@@ -362,21 +392,7 @@ pub(crate) fn archive(conn: &mut DbConnection) -> StoreResult<Vec<ArchiveEntry>>
 
 /// Tags of published posts, most used first, then alphabetically.
 pub(crate) fn tags(conn: &mut DbConnection) -> StoreResult<Vec<TagCount>> {
-    let counts: Vec<(String, i64)> = post_tags::table
-        .inner_join(posts::table.on(posts::id.eq(post_tags::post_id)))
-        .filter(posts::status.eq(PUBLISHED))
-        .group_by(post_tags::tag)
-        .select((post_tags::tag, diesel::dsl::count_star()))
-        .load(conn)?;
-    let mut tags: Vec<TagCount> = counts
-        .into_iter()
-        .map(|(tag, count)| TagCount {
-            tag,
-            count: u64::try_from(count).unwrap_or(0),
-        })
-        .collect();
-    tags.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.tag.cmp(&b.tag)));
-    Ok(tags)
+    crate::tag_counts::all(conn)
 }
 
 /// Every post of `actor`, most recently changed first.

@@ -14,33 +14,33 @@ use posts_api::{
 
 use crate::SqlPosts;
 
-const ALICE: Actor = Actor {
+pub(crate) const ALICE: Actor = Actor {
     id: 1,
     may_edit_any: false,
 };
-const BOB: Actor = Actor {
+pub(crate) const BOB: Actor = Actor {
     id: 2,
     may_edit_any: false,
 };
-const EDITOR: Actor = Actor {
+pub(crate) const EDITOR: Actor = Actor {
     id: 3,
     may_edit_any: true,
 };
 
-fn start() -> DateTime<Utc> {
+pub(crate) fn start() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-11-01T09:00:00Z")
         .unwrap()
         .with_timezone(&Utc)
 }
 
-struct Fixture {
-    _db: TestDatabase,
-    pool: DbPool,
-    clock: ManualClock,
-    posts: SqlPosts,
+pub(crate) struct Fixture {
+    pub(crate) _db: TestDatabase,
+    pub(crate) pool: DbPool,
+    pub(crate) clock: ManualClock,
+    pub(crate) posts: SqlPosts,
 }
 
-fn fixture(backend: Backend) -> Fixture {
+pub(crate) fn fixture(backend: Backend) -> Fixture {
     let db = TestDatabase::create(backend);
     let pool = db.pool();
     kernel::migrations::run_all(
@@ -58,7 +58,7 @@ fn fixture(backend: Backend) -> Fixture {
     }
 }
 
-fn draft(title: &str, body: &str, tags: &[&str]) -> PostDraft {
+pub(crate) fn draft(title: &str, body: &str, tags: &[&str]) -> PostDraft {
     PostDraft {
         title: title.into(),
         body_markdown: body.into(),
@@ -764,6 +764,7 @@ async fn slices_start_at_any_offset_and_favorites_are_asked_in_batch(backend: Ba
     );
 }
 
+/// Runs each named test on SQLite and on PostgreSQL.
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod sqlite {

@@ -8,11 +8,12 @@ use posts_api::{Actor, PostEvent, PostStatus, PostsError, Revision};
 
 use crate::error::StoreResult;
 use crate::events;
-use crate::read::{self, editable_row};
+use crate::read::{self, editable_row, row_for_change};
 use crate::render;
 use crate::rows::{self, PostRow};
 use crate::schema::{post_favorites, post_revisions, post_tags, posts};
 use crate::slugs;
+use crate::tag_counts;
 use crate::validate::CleanDraft;
 
 fn set_tags(conn: &mut DbConnection, post_id: i64, tags: &[String]) -> StoreResult<()> {
@@ -87,7 +88,7 @@ pub(crate) fn update(
     id: i64,
     draft: &CleanDraft,
 ) -> StoreResult<()> {
-    let row = editable_row(conn, actor, id)?;
+    let row = row_for_change(conn, actor, id)?;
     let published = row.status() == PostStatus::Published;
     let slug = match &draft.slug {
         Some(chosen) if *chosen != row.slug => slugs::unique(conn, chosen, Some(id))?,
@@ -123,6 +124,9 @@ pub(crate) fn update(
         ))
         .execute(conn)?;
     set_tags(conn, id, &draft.tags)?;
+    if published {
+        tag_counts::published_tags_changed(conn, &draft.tags, &tags_before)?;
+    }
     if text_changed {
         keep_revision(conn, id, actor.id, draft, at)?;
     }
@@ -165,6 +169,7 @@ fn go_live(
     let derived = render::derive(&row.body_markdown);
     let row = read::row_by_id(conn, row.id)?.ok_or(PostsError::NotFound)?;
     let document = events::document(conn, &row, &derived)?;
+    tag_counts::published_tags_changed(conn, &document.tags, &[])?;
     events::record(conn, &PostEvent::PostPublished(document), now)
 }
 
@@ -175,7 +180,7 @@ pub(crate) fn publish(
     actor: Actor,
     id: i64,
 ) -> StoreResult<()> {
-    let row = editable_row(conn, actor, id)?;
+    let row = row_for_change(conn, actor, id)?;
     if row.status() == PostStatus::Published {
         return Ok(());
     }
@@ -193,7 +198,7 @@ pub(crate) fn schedule(
     id: i64,
     at: DateTime<Utc>,
 ) -> StoreResult<()> {
-    let row = editable_row(conn, actor, id)?;
+    let row = row_for_change(conn, actor, id)?;
     if row.status() == PostStatus::Published {
         return Err(PostsError::Conflict(
             "This post is already published; unpublish it before scheduling it.".into(),
@@ -216,17 +221,19 @@ pub(crate) fn unpublish(
     actor: Actor,
     id: i64,
 ) -> StoreResult<()> {
-    let row = editable_row(conn, actor, id)?;
+    let row = row_for_change(conn, actor, id)?;
     match row.status() {
         PostStatus::Draft => Ok(()),
         PostStatus::Scheduled => set_status(conn, id, PostStatus::Draft, None, now),
         PostStatus::Published => {
             set_status(conn, id, PostStatus::Draft, None, now)?;
+            let tags = rows::tags_of(conn, &[id])?.remove(&id).unwrap_or_default();
+            tag_counts::published_tags_changed(conn, &[], &tags)?;
             let event = PostEvent::PostUnpublished {
                 post_id: id,
                 slug: row.slug,
                 author_id: row.author_id,
-                tags: rows::tags_of(conn, &[id])?.remove(&id).unwrap_or_default(),
+                tags,
             };
             events::record(conn, &event, now)
         }
@@ -240,7 +247,7 @@ pub(crate) fn delete(
     actor: Actor,
     id: i64,
 ) -> StoreResult<()> {
-    let row = editable_row(conn, actor, id)?;
+    let row = row_for_change(conn, actor, id)?;
     let tags = rows::tags_of(conn, &[id])?.remove(&id).unwrap_or_default();
     // Children first, so the deletion does not depend on foreign-key cascades being on.
     diesel::delete(post_tags::table.filter(post_tags::post_id.eq(id))).execute(conn)?;
@@ -252,6 +259,9 @@ pub(crate) fn delete(
     )
     .execute(conn)?;
     diesel::delete(posts::table.find(id)).execute(conn)?;
+    if row.status() == PostStatus::Published {
+        tag_counts::published_tags_changed(conn, &[], &tags)?;
+    }
     let event = PostEvent::PostDeleted {
         post_id: id,
         slug: row.slug,
@@ -310,7 +320,7 @@ pub(crate) fn restore_revision(
     id: i64,
     revision_id: i64,
 ) -> StoreResult<()> {
-    let row = editable_row(conn, actor, id)?;
+    let row = row_for_change(conn, actor, id)?;
     let revision: RevisionRow = post_revisions::table
         .find(revision_id)
         .filter(post_revisions::post_id.eq(id))
@@ -394,6 +404,16 @@ pub(crate) fn publish_due(conn: &mut DbConnection, now: DateTime<Utc>) -> StoreR
         .load(conn)?;
     let mut published = Vec::with_capacity(due.len());
     for row in due {
+        // Lock it and look again: another instance's scheduler, or its author, may have
+        // changed it since the list was read (on PostgreSQL; SQLite writes are serial).
+        let Some(row) = read::locked_row(conn, row.id)? else {
+            continue;
+        };
+        let still_due = row.status() == PostStatus::Scheduled
+            && row.published_at.is_some_and(|at| at <= now.naive_utc());
+        if !still_due {
+            continue;
+        }
         // It goes live at the time it was scheduled for, not when the scheduler noticed.
         let at = row.published_at.unwrap_or_else(|| now.naive_utc());
         go_live(conn, &row, at, now)?;

@@ -75,15 +75,20 @@ pub(crate) fn row_for_change(
 
 type BoxedPosts = posts::BoxedQuery<'static, DbBackend>;
 
+/// The tag a filter names, normalised; empty (matching nothing) when it holds a control
+/// character, as no stored tag can.
+fn filter_tag(tag: &str) -> String {
+    normalise_tag(tag)
+        .filter(|t| !t.chars().any(char::is_control))
+        .unwrap_or_default()
+}
+
 fn published_matching(filter: &PostFilter) -> BoxedPosts {
     let mut query = posts::table
         .filter(posts::status.eq(PUBLISHED))
         .into_boxed();
     if let Some(tag) = filter.tag.as_deref() {
-        // A tag with a control character matches nothing (none can be stored).
-        let tag = normalise_tag(tag)
-            .filter(|t| !t.chars().any(char::is_control))
-            .unwrap_or_default();
+        let tag = filter_tag(tag);
         query = query.filter(
             posts::id.eq_any(
                 post_tags::table
@@ -110,6 +115,24 @@ fn published_matching(filter: &PostFilter) -> BoxedPosts {
     query
 }
 
+/// How many published posts match `filter`: read from the maintained counts when the
+/// filter is none or a tag alone (see [`crate::counts`]), counted otherwise.
+fn total_matching(conn: &mut DbConnection, filter: &PostFilter) -> StoreResult<i64> {
+    let PostFilter {
+        tag,
+        author_id: None,
+        author_ids: None,
+        favorited_by: None,
+    } = filter
+    else {
+        return Ok(published_matching(filter).count().get_result(conn)?);
+    };
+    match tag.as_deref() {
+        None => crate::counts::published_total(conn),
+        Some(tag) => crate::counts::with_tag(conn, &filter_tag(tag)),
+    }
+}
+
 /// Checks a page request and returns its offset.
 pub(crate) fn checked_offset(request: PageRequest) -> StoreResult<i64> {
     if request.page == 0 {
@@ -133,7 +156,7 @@ pub(crate) fn published_page(
     request: PageRequest,
 ) -> StoreResult<PostPage> {
     let offset = checked_offset(request)?;
-    let total: i64 = published_matching(filter).count().get_result(conn)?;
+    let total = total_matching(conn, filter)?;
     let rows: Vec<SummaryRow> = published_matching(filter)
         .order((posts::published_at.desc(), posts::id.desc()))
         .limit(i64::from(request.per_page))
@@ -163,7 +186,7 @@ pub(crate) fn published_slice(
     }
     let offset = i64::try_from(offset)
         .map_err(|_| PostsError::invalid("offset", "That offset is too large."))?;
-    let total: i64 = published_matching(filter).count().get_result(conn)?;
+    let total = total_matching(conn, filter)?;
     let rows: Vec<SummaryRow> = if offset >= total {
         Vec::new()
     } else {
@@ -392,7 +415,7 @@ pub(crate) fn archive(conn: &mut DbConnection) -> StoreResult<Vec<ArchiveEntry>>
 
 /// Tags of published posts, most used first, then alphabetically.
 pub(crate) fn tags(conn: &mut DbConnection) -> StoreResult<Vec<TagCount>> {
-    crate::tag_counts::all(conn)
+    crate::counts::all(conn)
 }
 
 /// Every post of `actor`, most recently changed first.

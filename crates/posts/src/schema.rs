@@ -62,6 +62,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    post_published_total (id) {
+        id -> BigInt,
+        published_posts -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     posts,
     post_tags,
@@ -69,4 +76,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     post_slug_redirects,
     post_favorites,
     post_tag_counts,
+    post_published_total,
 );

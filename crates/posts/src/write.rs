@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use kernel::DbConnection;
 use posts_api::{Actor, PostEvent, PostStatus, PostsError, Revision};
 
+use crate::counts;
 use crate::error::StoreResult;
 use crate::events;
 use crate::read::{self, editable_row, row_for_change};
@@ -13,7 +14,6 @@ use crate::render;
 use crate::rows::{self, PostRow};
 use crate::schema::{post_favorites, post_revisions, post_tags, posts};
 use crate::slugs;
-use crate::tag_counts;
 use crate::validate::CleanDraft;
 
 fn set_tags(conn: &mut DbConnection, post_id: i64, tags: &[String]) -> StoreResult<()> {
@@ -125,7 +125,7 @@ pub(crate) fn update(
         .execute(conn)?;
     set_tags(conn, id, &draft.tags)?;
     if published {
-        tag_counts::published_tags_changed(conn, &draft.tags, &tags_before)?;
+        counts::retagged(conn, &draft.tags, &tags_before)?;
     }
     if text_changed {
         keep_revision(conn, id, actor.id, draft, at)?;
@@ -169,7 +169,7 @@ fn go_live(
     let derived = render::derive(&row.body_markdown);
     let row = read::row_by_id(conn, row.id)?.ok_or(PostsError::NotFound)?;
     let document = events::document(conn, &row, &derived)?;
-    tag_counts::published_tags_changed(conn, &document.tags, &[])?;
+    counts::went_live(conn, &document.tags)?;
     events::record(conn, &PostEvent::PostPublished(document), now)
 }
 
@@ -228,7 +228,7 @@ pub(crate) fn unpublish(
         PostStatus::Published => {
             set_status(conn, id, PostStatus::Draft, None, now)?;
             let tags = rows::tags_of(conn, &[id])?.remove(&id).unwrap_or_default();
-            tag_counts::published_tags_changed(conn, &[], &tags)?;
+            counts::came_down(conn, &tags)?;
             let event = PostEvent::PostUnpublished {
                 post_id: id,
                 slug: row.slug,
@@ -260,7 +260,7 @@ pub(crate) fn delete(
     .execute(conn)?;
     diesel::delete(posts::table.find(id)).execute(conn)?;
     if row.status() == PostStatus::Published {
-        tag_counts::published_tags_changed(conn, &[], &tags)?;
+        counts::came_down(conn, &tags)?;
     }
     let event = PostEvent::PostDeleted {
         post_id: id,

@@ -1,9 +1,10 @@
-//! How many published posts carry each tag (`post_tag_counts`), so the tag list reads a few
-//! rows instead of counting every tag of every post.
+//! How many posts are published (`post_published_total`) and how many published posts carry
+//! each tag (`post_tag_counts`), so the article list's total and the tag list read a row or
+//! a few instead of counting every published post or every tag on each request.
 //!
 //! The counts are kept exact by the writes themselves: every change that makes a post
-//! published or not, or changes the tags of a published post, adjusts them in its own
-//! transaction ([`published_tags_changed`]). Adjustments are relative (`+ 1`, `- 1`), so
+//! published or not ([`went_live`], [`came_down`]), or changes the tags of a published post
+//! ([`retagged`]), adjusts them in its own transaction. Adjustments are relative (`+ 1`, `- 1`), so
 //! concurrent transactions on PostgreSQL — several instances sharing one database — add up
 //! instead of overwriting each other; the writers lock the post row they change first (see
 //! `read::row_for_change`), so each one sees the status and tags it is changing from.
@@ -14,12 +15,43 @@ use kernel::DbConnection;
 use posts_api::TagCount;
 
 use crate::error::StoreResult;
-use crate::schema::post_tag_counts;
+use crate::schema::{post_published_total, post_tag_counts};
 
-/// Records that the published posts gained `added` and lost `removed` (tags of one post
-/// going live or coming down, or a published post's tags edited). Tags in both lists
-/// cancel out. Call inside the change's write transaction.
-pub(crate) fn published_tags_changed(
+/// A post carrying `tags` was published (now, or at its scheduled time). Call inside the
+/// change's write transaction, once the post row is locked.
+pub(crate) fn went_live(conn: &mut DbConnection, tags: &[String]) -> StoreResult<()> {
+    add_to_total(conn, 1)?;
+    published_tags_changed(conn, tags, &[])
+}
+
+/// A published post carrying `tags` was unpublished or deleted. Call inside the change's
+/// write transaction, once the post row is locked.
+pub(crate) fn came_down(conn: &mut DbConnection, tags: &[String]) -> StoreResult<()> {
+    add_to_total(conn, -1)?;
+    published_tags_changed(conn, &[], tags)
+}
+
+/// A published post's tags went from `before` to `after`. Call inside the change's write
+/// transaction, once the post row is locked.
+pub(crate) fn retagged(
+    conn: &mut DbConnection,
+    after: &[String],
+    before: &[String],
+) -> StoreResult<()> {
+    published_tags_changed(conn, after, before)
+}
+
+fn add_to_total(conn: &mut DbConnection, delta: i64) -> StoreResult<()> {
+    diesel::update(post_published_total::table.find(1_i64))
+        .set(
+            post_published_total::published_posts.eq(post_published_total::published_posts + delta),
+        )
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The published posts gained tags `added` and lost `removed`; tags in both cancel out.
+fn published_tags_changed(
     conn: &mut DbConnection,
     added: &[String],
     removed: &[String],
@@ -58,6 +90,24 @@ pub(crate) fn published_tags_changed(
     )
     .execute(conn)?;
     Ok(())
+}
+
+/// How many posts are published.
+pub(crate) fn published_total(conn: &mut DbConnection) -> StoreResult<i64> {
+    Ok(post_published_total::table
+        .find(1_i64)
+        .select(post_published_total::published_posts)
+        .first(conn)?)
+}
+
+/// How many published posts carry `tag` (normalised).
+pub(crate) fn with_tag(conn: &mut DbConnection, tag: &str) -> StoreResult<i64> {
+    Ok(post_tag_counts::table
+        .find(tag)
+        .select(post_tag_counts::published_posts)
+        .first(conn)
+        .optional()?
+        .unwrap_or(0))
 }
 
 /// Tags of published posts, most used first, then alphabetically (by bytes, the same on

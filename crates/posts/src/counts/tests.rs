@@ -1,4 +1,4 @@
-//! The maintained tag counts stay equal to counting from scratch through every kind of
+//! The maintained counts (published posts, and published posts per tag) stay equal to counting from scratch through every kind of
 //! change to posts, on SQLite and PostgreSQL, also when several instances change the same
 //! posts at once.
 
@@ -8,7 +8,7 @@ use chrono::Duration;
 use diesel::prelude::*;
 use kernel::outbox::OutboxSignal;
 use kernel::{Backend, DbConnection, DbPool};
-use posts_api::{PostDraft, PostsPort};
+use posts_api::{PostDraft, PostFilter, PostsPort};
 
 use crate::SqlPosts;
 use crate::schema::{post_tags, posts};
@@ -41,11 +41,37 @@ async fn listed(posts: &SqlPosts) -> Vec<(String, u64)> {
         .collect()
 }
 
-/// Asserts the maintained counts equal a recount, and returns them.
+/// Asserts the maintained counts (the tag list, the totals of the whole list and of each
+/// tag's list) equal a recount, and returns the tag counts.
 async fn exact(pool: &DbPool, posts: &SqlPosts, after: &str) -> Vec<(String, u64)> {
     let maintained = listed(posts).await;
-    let recount = recounted(&mut pool.get().unwrap());
-    assert_eq!(maintained, recount, "after {after}");
+    let mut conn = pool.get().unwrap();
+    let recount = recounted(&mut conn);
+    assert_eq!(maintained, recount, "tags after {after}");
+    let published: i64 = posts::table
+        .filter(posts::status.eq("published"))
+        .count()
+        .get_result(&mut *conn)
+        .unwrap();
+    drop(conn);
+    let total = |filter| async { posts.published_slice(filter, 0, 1).await.unwrap().total };
+    assert_eq!(
+        total(PostFilter::default()).await,
+        u64::try_from(published).unwrap(),
+        "total after {after}"
+    );
+    for (tag, count) in &recount {
+        let filter = PostFilter {
+            tag: Some(tag.to_uppercase()),
+            ..PostFilter::default()
+        };
+        assert_eq!(total(filter).await, *count, "total of {tag} after {after}");
+    }
+    let unknown = PostFilter {
+        tag: Some("no such tag".into()),
+        ..PostFilter::default()
+    };
+    assert_eq!(total(unknown).await, 0);
     maintained
 }
 

@@ -1,1 +1,0 @@
-DROP TABLE post_tag_counts;

@@ -793,3 +793,49 @@ on_both_backends!(
     bad_input_is_refused_and_nothing_is_written,
     published_documents_walk_every_published_post_in_id_order,
 );
+
+async fn create_published_is_all_or_nothing(backend: Backend) {
+    let f = fixture(backend);
+    let post = f
+        .posts
+        .create_published(ALICE, draft("At once", "Hello.", &["Now"]))
+        .await
+        .unwrap();
+    assert_eq!(post.status, PostStatus::Published);
+    assert_eq!(post.published_at, Some(start()));
+    assert_eq!(post.tags, ["now"]);
+    assert!(post.body_html.contains("Hello."));
+    let SlugLookup::Found(found) = f.posts.post_by_slug("at-once", None).await.unwrap() else {
+        panic!("published post found");
+    };
+    assert_eq!(*found, post);
+    let published = events(&f).await;
+    let [PostEvent::PostPublished(document)] = published.as_slice() else {
+        panic!("one PostPublished event, not {published:?}");
+    };
+    assert_eq!(document.post_id, post.id);
+    assert_eq!(document.tags, ["now"]);
+    assert_eq!(f.posts.revisions(ALICE, post.id).await.unwrap().len(), 1);
+
+    // Refused (nothing to publish): no draft, no event is left behind.
+    assert!(matches!(
+        f.posts
+            .create_published(ALICE, draft("Empty", "  ", &[]))
+            .await,
+        Err(PostsError::Invalid { .. })
+    ));
+    assert!(f.posts.posts_of(ALICE).await.unwrap().len() == 1);
+    assert!(events(&f).await.is_empty());
+}
+
+mod create_published {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::create_published_is_all_or_nothing(kernel::Backend::Sqlite).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::create_published_is_all_or_nothing(kernel::Backend::Postgres).await;
+    }
+}

@@ -10,7 +10,7 @@ use crate::counts;
 use crate::error::StoreResult;
 use crate::events;
 use crate::read::{self, editable_row, row_for_change};
-use crate::render;
+use crate::render::{self, Derived};
 use crate::rows::{self, PostRow};
 use crate::schema::{post_favorites, post_revisions, post_tags, posts};
 use crate::slugs;
@@ -53,8 +53,42 @@ pub(crate) fn create(
     actor: Actor,
     draft: &CleanDraft,
 ) -> StoreResult<i64> {
-    let slug = slugs::unique(conn, draft.slug.as_deref().unwrap_or(&draft.title), None)?;
+    insert_draft(
+        conn,
+        now,
+        actor,
+        draft,
+        &render::derive(&draft.body_markdown),
+    )
+}
+
+/// Creates a post and publishes it, in the caller's one transaction, rendering its Markdown
+/// once; returns its id.
+pub(crate) fn create_published(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    actor: Actor,
+    draft: &CleanDraft,
+) -> StoreResult<i64> {
+    if draft.body_markdown.trim().is_empty() {
+        return Err(PostsError::invalid("body", "Write something before publishing.").into());
+    }
     let derived = render::derive(&draft.body_markdown);
+    let id = insert_draft(conn, now, actor, draft, &derived)?;
+    set_status(conn, id, PostStatus::Published, Some(now.naive_utc()), now)?;
+    announce_live(conn, id, &derived, now)?;
+    Ok(id)
+}
+
+/// Inserts a draft with its tags and first revision; returns its id.
+fn insert_draft(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    actor: Actor,
+    draft: &CleanDraft,
+    derived: &Derived,
+) -> StoreResult<i64> {
+    let slug = slugs::unique(conn, draft.slug.as_deref().unwrap_or(&draft.title), None)?;
     let at = now.naive_utc();
     let id: i64 = diesel::insert_into(posts::table)
         .values((
@@ -166,9 +200,18 @@ fn go_live(
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
     set_status(conn, row.id, PostStatus::Published, Some(at), now)?;
-    let derived = render::derive(&row.body_markdown);
-    let row = read::row_by_id(conn, row.id)?.ok_or(PostsError::NotFound)?;
-    let document = events::document(conn, &row, &derived)?;
+    announce_live(conn, row.id, &render::derive(&row.body_markdown), now)
+}
+
+/// Counts the post `id` that just went live and records its `PostPublished` event.
+fn announce_live(
+    conn: &mut DbConnection,
+    id: i64,
+    derived: &Derived,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let row = read::row_by_id(conn, id)?.ok_or(PostsError::NotFound)?;
+    let document = events::document(conn, &row, derived)?;
     counts::went_live(conn, &document.tags)?;
     events::record(conn, &PostEvent::PostPublished(document), now)
 }

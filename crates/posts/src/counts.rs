@@ -97,7 +97,7 @@ pub(crate) fn published_total(conn: &mut DbConnection) -> StoreResult<i64> {
     Ok(post_published_total::table
         .find(1_i64)
         .select(post_published_total::published_posts)
-        .first(conn)?)
+        .get_result(conn)?)
 }
 
 /// How many published posts carry `tag` (normalised).
@@ -105,7 +105,7 @@ pub(crate) fn with_tag(conn: &mut DbConnection, tag: &str) -> StoreResult<i64> {
     Ok(post_tag_counts::table
         .find(tag)
         .select(post_tag_counts::published_posts)
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .unwrap_or(0))
 }

@@ -25,11 +25,15 @@ pub(crate) fn may_edit(actor: Actor, row: &PostRow) -> bool {
 }
 
 /// Loads a post row by id.
+///
+/// Lookups by a unique key here and elsewhere use `get_result`, not `first`: `first` adds a
+/// bound `LIMIT`, and SQLite prepares such a statement again at every execution (its
+/// planner uses the limit's value), which showed in profiles of every request.
 pub(crate) fn row_by_id(conn: &mut DbConnection, id: i64) -> StoreResult<Option<PostRow>> {
     Ok(posts::table
         .find(id)
         .select(PostRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -43,7 +47,7 @@ pub(crate) fn locked_row(conn: &mut DbConnection, id: i64) -> StoreResult<Option
             .find(id)
             .select(PostRow::as_select())
             .for_update()
-            .first(pg)
+            .get_result(pg)
             .optional()?),
         DbConnection::Sqlite(_) => row_by_id(conn, id),
     }
@@ -256,7 +260,7 @@ pub(crate) fn by_slug(
     let row: Option<PostRow> = posts::table
         .filter(posts::slug.eq(slug))
         .select(PostRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     if let Some(row) = row {
         return if visible(&row) {
@@ -268,7 +272,7 @@ pub(crate) fn by_slug(
     let moved_to: Option<i64> = post_slug_redirects::table
         .find(slug)
         .select(post_slug_redirects::post_id)
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     match moved_to
         .map(|id| row_by_id(conn, id))

@@ -368,7 +368,7 @@ pub(crate) fn restore_revision(
         .find(revision_id)
         .filter(post_revisions::post_id.eq(id))
         .select(RevisionRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .ok_or(PostsError::NotFound)?;
     let tags = crate::rows::tags_of(conn, &[id])?

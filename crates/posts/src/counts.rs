@@ -51,14 +51,37 @@ fn add_to_total(conn: &mut DbConnection, delta: i64) -> StoreResult<()> {
 }
 
 /// The published posts gained tags `added` and lost `removed`; tags in both cancel out.
+///
+/// Rows are changed one tag at a time in tag order, whatever the order of the lists: on
+/// PostgreSQL each change locks its row until the transaction ends, and two transactions
+/// that locked the same tags in opposite orders would deadlock.
 fn published_tags_changed(
     conn: &mut DbConnection,
     added: &[String],
     removed: &[String],
 ) -> StoreResult<()> {
-    let gained = added.iter().filter(|tag| !removed.contains(tag));
-    let lost: Vec<&String> = removed.iter().filter(|tag| !added.contains(tag)).collect();
-    for tag in gained {
+    let mut changes: Vec<(&String, i64)> = added
+        .iter()
+        .filter(|tag| !removed.contains(tag))
+        .map(|tag| (tag, 1))
+        .chain(
+            removed
+                .iter()
+                .filter(|tag| !added.contains(tag))
+                .map(|tag| (tag, -1)),
+        )
+        .collect();
+    changes.sort_unstable();
+    changes.dedup();
+    let mut lost = Vec::new();
+    for (tag, delta) in changes {
+        if delta < 0 {
+            diesel::update(post_tag_counts::table.find(tag))
+                .set(post_tag_counts::published_posts.eq(post_tag_counts::published_posts - 1))
+                .execute(conn)?;
+            lost.push(tag);
+            continue;
+        }
         let upsert = diesel::insert_into(post_tag_counts::table)
             .values((
                 post_tag_counts::tag.eq(tag),
@@ -77,18 +100,14 @@ fn published_tags_changed(
             DbConnection::Pg(c) => upsert.execute(c)?,
         };
     }
-    if lost.is_empty() {
-        return Ok(());
-    }
-    diesel::update(post_tag_counts::table.filter(post_tag_counts::tag.eq_any(&lost)))
-        .set(post_tag_counts::published_posts.eq(post_tag_counts::published_posts - 1))
+    if !lost.is_empty() {
+        diesel::delete(
+            post_tag_counts::table
+                .filter(post_tag_counts::tag.eq_any(&lost))
+                .filter(post_tag_counts::published_posts.le(0)),
+        )
         .execute(conn)?;
-    diesel::delete(
-        post_tag_counts::table
-            .filter(post_tag_counts::tag.eq_any(&lost))
-            .filter(post_tag_counts::published_posts.le(0)),
-    )
-    .execute(conn)?;
+    }
     Ok(())
 }
 

@@ -445,18 +445,21 @@ pub(crate) fn publish_due(conn: &mut DbConnection, now: DateTime<Utc>) -> StoreR
         .order((posts::published_at.asc(), posts::id.asc()))
         .select(PostRow::as_select())
         .load(conn)?;
-    let mut published = Vec::with_capacity(due.len());
+    // Lock each and look again: another instance's scheduler, or its author, may have
+    // changed it since the list was read (on PostgreSQL; SQLite writes are serial). All are
+    // locked before any count is touched, so this transaction never holds a count's row
+    // while waiting for a post that another change (which then wants that count) holds.
+    let mut still_due = Vec::with_capacity(due.len());
     for row in due {
-        // Lock it and look again: another instance's scheduler, or its author, may have
-        // changed it since the list was read (on PostgreSQL; SQLite writes are serial).
-        let Some(row) = read::locked_row(conn, row.id)? else {
-            continue;
-        };
-        let still_due = row.status() == PostStatus::Scheduled
-            && row.published_at.is_some_and(|at| at <= now.naive_utc());
-        if !still_due {
-            continue;
+        if let Some(row) = read::locked_row(conn, row.id)?
+            && row.status() == PostStatus::Scheduled
+            && row.published_at.is_some_and(|at| at <= now.naive_utc())
+        {
+            still_due.push(row);
         }
+    }
+    let mut published = Vec::with_capacity(still_due.len());
+    for row in still_due {
         // It goes live at the time it was scheduled for, not when the scheduler noticed.
         let at = row.published_at.unwrap_or_else(|| now.naive_utc());
         go_live(conn, &row, at, now)?;

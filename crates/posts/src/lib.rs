@@ -4,6 +4,7 @@
 //! Others use it through [`posts_api::PostsPort`], implemented here by [`SqlPosts`]. Every
 //! change runs in one write transaction that also appends its event to the outbox.
 
+mod counts;
 mod error;
 mod events;
 mod read;

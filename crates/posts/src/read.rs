@@ -25,35 +25,74 @@ pub(crate) fn may_edit(actor: Actor, row: &PostRow) -> bool {
 }
 
 /// Loads a post row by id.
+///
+/// Lookups by a unique key here and elsewhere use `get_result`, not `first`: `first` adds a
+/// bound `LIMIT`, and SQLite prepares such a statement again at every execution (its
+/// planner uses the limit's value), which showed in profiles of every request.
 pub(crate) fn row_by_id(conn: &mut DbConnection, id: i64) -> StoreResult<Option<PostRow>> {
     Ok(posts::table
         .find(id)
         .select(PostRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
-/// Loads a post `actor` may change, or says why not. Someone who may not edit a draft is told
-/// it does not exist, so drafts stay invisible.
-pub(crate) fn editable_row(conn: &mut DbConnection, actor: Actor, id: i64) -> StoreResult<PostRow> {
-    match row_by_id(conn, id)? {
+/// Loads a post row by id for a change, locking it until the transaction ends: on
+/// PostgreSQL with `FOR UPDATE`, so concurrent changes to one post (from any instance) take
+/// turns and each sees the status and tags the other left; on SQLite the write transaction
+/// already holds the database's only write lock. Call inside a write transaction.
+pub(crate) fn locked_row(conn: &mut DbConnection, id: i64) -> StoreResult<Option<PostRow>> {
+    match conn {
+        DbConnection::Pg(pg) => Ok(posts::table
+            .find(id)
+            .select(PostRow::as_select())
+            .for_update()
+            .get_result(pg)
+            .optional()?),
+        DbConnection::Sqlite(_) => row_by_id(conn, id),
+    }
+}
+
+/// `row` if `actor` may change it, or why not. Someone who may not edit a draft is told it
+/// does not exist, so drafts stay invisible.
+fn editable(actor: Actor, row: Option<PostRow>) -> StoreResult<PostRow> {
+    match row {
         Some(row) if may_edit(actor, &row) => Ok(row),
         Some(row) if row.status() == PostStatus::Published => Err(PostsError::Forbidden.into()),
         _ => Err(PostsError::NotFound.into()),
     }
 }
 
+/// Loads a post `actor` may see and change, or says why not (see [`editable`]).
+pub(crate) fn editable_row(conn: &mut DbConnection, actor: Actor, id: i64) -> StoreResult<PostRow> {
+    editable(actor, row_by_id(conn, id)?)
+}
+
+/// Loads and locks (see [`locked_row`]) a post `actor` is about to change, or says why not.
+pub(crate) fn row_for_change(
+    conn: &mut DbConnection,
+    actor: Actor,
+    id: i64,
+) -> StoreResult<PostRow> {
+    editable(actor, locked_row(conn, id)?)
+}
+
 type BoxedPosts = posts::BoxedQuery<'static, DbBackend>;
+
+/// The tag a filter names, normalised; empty (matching nothing) when it holds a control
+/// character, as no stored tag can.
+fn filter_tag(tag: &str) -> String {
+    normalise_tag(tag)
+        .filter(|t| !t.chars().any(char::is_control))
+        .unwrap_or_default()
+}
 
 fn published_matching(filter: &PostFilter) -> BoxedPosts {
     let mut query = posts::table
         .filter(posts::status.eq(PUBLISHED))
         .into_boxed();
     if let Some(tag) = filter.tag.as_deref() {
-        // A tag with a control character matches nothing (none can be stored).
-        let tag = normalise_tag(tag)
-            .filter(|t| !t.chars().any(char::is_control))
-            .unwrap_or_default();
+        let tag = filter_tag(tag);
         query = query.filter(
             posts::id.eq_any(
                 post_tags::table
@@ -80,6 +119,24 @@ fn published_matching(filter: &PostFilter) -> BoxedPosts {
     query
 }
 
+/// How many published posts match `filter`: read from the maintained counts when the
+/// filter is none or a tag alone (see [`crate::counts`]), counted otherwise.
+fn total_matching(conn: &mut DbConnection, filter: &PostFilter) -> StoreResult<i64> {
+    let PostFilter {
+        tag,
+        author_id: None,
+        author_ids: None,
+        favorited_by: None,
+    } = filter
+    else {
+        return Ok(published_matching(filter).count().get_result(conn)?);
+    };
+    match tag.as_deref() {
+        None => crate::counts::published_total(conn),
+        Some(tag) => crate::counts::with_tag(conn, &filter_tag(tag)),
+    }
+}
+
 /// Checks a page request and returns its offset.
 pub(crate) fn checked_offset(request: PageRequest) -> StoreResult<i64> {
     if request.page == 0 {
@@ -103,7 +160,7 @@ pub(crate) fn published_page(
     request: PageRequest,
 ) -> StoreResult<PostPage> {
     let offset = checked_offset(request)?;
-    let total: i64 = published_matching(filter).count().get_result(conn)?;
+    let total = total_matching(conn, filter)?;
     let rows: Vec<SummaryRow> = published_matching(filter)
         .order((posts::published_at.desc(), posts::id.desc()))
         .limit(i64::from(request.per_page))
@@ -133,7 +190,7 @@ pub(crate) fn published_slice(
     }
     let offset = i64::try_from(offset)
         .map_err(|_| PostsError::invalid("offset", "That offset is too large."))?;
-    let total: i64 = published_matching(filter).count().get_result(conn)?;
+    let total = total_matching(conn, filter)?;
     let rows: Vec<SummaryRow> = if offset >= total {
         Vec::new()
     } else {
@@ -203,7 +260,7 @@ pub(crate) fn by_slug(
     let row: Option<PostRow> = posts::table
         .filter(posts::slug.eq(slug))
         .select(PostRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     if let Some(row) = row {
         return if visible(&row) {
@@ -215,7 +272,7 @@ pub(crate) fn by_slug(
     let moved_to: Option<i64> = post_slug_redirects::table
         .find(slug)
         .select(post_slug_redirects::post_id)
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     match moved_to
         .map(|id| row_by_id(conn, id))
@@ -405,21 +462,7 @@ pub(crate) fn archive_years(conn: &mut DbConnection) -> StoreResult<Vec<ArchiveY
 
 /// Tags of published posts, most used first, then alphabetically.
 pub(crate) fn tags(conn: &mut DbConnection) -> StoreResult<Vec<TagCount>> {
-    let counts: Vec<(String, i64)> = post_tags::table
-        .inner_join(posts::table.on(posts::id.eq(post_tags::post_id)))
-        .filter(posts::status.eq(PUBLISHED))
-        .group_by(post_tags::tag)
-        .select((post_tags::tag, diesel::dsl::count_star()))
-        .load(conn)?;
-    let mut tags: Vec<TagCount> = counts
-        .into_iter()
-        .map(|(tag, count)| TagCount {
-            tag,
-            count: u64::try_from(count).unwrap_or(0),
-        })
-        .collect();
-    tags.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.tag.cmp(&b.tag)));
-    Ok(tags)
+    crate::counts::all(conn)
 }
 
 /// Every post of `actor`, most recently changed first.

@@ -107,11 +107,15 @@ pub(crate) fn tags_of(
     conn: &mut DbConnection,
     ids: &[i64],
 ) -> StoreResult<HashMap<i64, Vec<String>>> {
-    let pairs: Vec<(i64, String)> = post_tags::table
-        .filter(post_tags::post_id.eq_any(ids))
+    let query = post_tags::table
         .order((post_tags::post_id, post_tags::tag))
-        .select((post_tags::post_id, post_tags::tag))
-        .load(conn)?;
+        .select((post_tags::post_id, post_tags::tag));
+    // One id (a single post) with `=`: SQL that does not vary, so the connection keeps the
+    // statement prepared; SQLite's `IN (?, …)` is prepared afresh every time.
+    let pairs: Vec<(i64, String)> = match ids {
+        [one] => query.filter(post_tags::post_id.eq(*one)).load(conn)?,
+        many => query.filter(post_tags::post_id.eq_any(many)).load(conn)?,
+    };
     let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
     for (post_id, tag) in pairs {
         tags.entry(post_id).or_default().push(tag);
@@ -124,11 +128,16 @@ pub(crate) fn favorite_counts(
     conn: &mut DbConnection,
     ids: &[i64],
 ) -> StoreResult<HashMap<i64, u64>> {
-    let counts: Vec<(i64, i64)> = post_favorites::table
-        .filter(post_favorites::post_id.eq_any(ids))
+    let query = post_favorites::table
         .group_by(post_favorites::post_id)
-        .select((post_favorites::post_id, diesel::dsl::count_star()))
-        .load(conn)?;
+        .select((post_favorites::post_id, diesel::dsl::count_star()));
+    // As in `tags_of`: one id with `=`, kept prepared.
+    let counts: Vec<(i64, i64)> = match ids {
+        [one] => query.filter(post_favorites::post_id.eq(*one)).load(conn)?,
+        many => query
+            .filter(post_favorites::post_id.eq_any(many))
+            .load(conn)?,
+    };
     Ok(counts
         .into_iter()
         .map(|(id, n)| (id, u64::try_from(n).unwrap_or(0)))

@@ -55,10 +55,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    post_tag_counts (tag) {
+        tag -> Text,
+        published_posts -> BigInt,
+    }
+}
+
+diesel::table! {
+    post_published_total (id) {
+        id -> BigInt,
+        published_posts -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     posts,
     post_tags,
     post_revisions,
     post_slug_redirects,
     post_favorites,
+    post_tag_counts,
+    post_published_total,
 );

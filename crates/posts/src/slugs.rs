@@ -17,12 +17,12 @@ fn is_free(conn: &mut DbConnection, slug: &str, post_id: Option<i64>) -> StoreRe
     let current: Option<i64> = posts::table
         .filter(posts::slug.eq(slug))
         .select(posts::id)
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     let former: Option<i64> = post_slug_redirects::table
         .find(slug)
         .select(post_slug_redirects::post_id)
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     let mine = |owner: Option<i64>| owner.is_none() || owner == post_id;
     Ok(mine(current) && mine(former))

@@ -180,6 +180,15 @@ impl PostsPort for SqlPosts {
         .await
     }
 
+    async fn create_published(&self, actor: Actor, draft: PostDraft) -> Result<Post, PostsError> {
+        let draft = validate::clean(draft)?;
+        self.change(move |conn, now| {
+            let id = write::create_published(conn, now, actor, &draft)?;
+            read::post(conn, id)
+        })
+        .await
+    }
+
     async fn update(
         &self,
         actor: Actor,

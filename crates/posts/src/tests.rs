@@ -14,33 +14,33 @@ use posts_api::{
 
 use crate::SqlPosts;
 
-const ALICE: Actor = Actor {
+pub(crate) const ALICE: Actor = Actor {
     id: 1,
     may_edit_any: false,
 };
-const BOB: Actor = Actor {
+pub(crate) const BOB: Actor = Actor {
     id: 2,
     may_edit_any: false,
 };
-const EDITOR: Actor = Actor {
+pub(crate) const EDITOR: Actor = Actor {
     id: 3,
     may_edit_any: true,
 };
 
-fn start() -> DateTime<Utc> {
+pub(crate) fn start() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-11-01T09:00:00Z")
         .unwrap()
         .with_timezone(&Utc)
 }
 
-struct Fixture {
-    _db: TestDatabase,
-    pool: DbPool,
-    clock: ManualClock,
-    posts: SqlPosts,
+pub(crate) struct Fixture {
+    pub(crate) _db: TestDatabase,
+    pub(crate) pool: DbPool,
+    pub(crate) clock: ManualClock,
+    pub(crate) posts: SqlPosts,
 }
 
-fn fixture(backend: Backend) -> Fixture {
+pub(crate) fn fixture(backend: Backend) -> Fixture {
     let db = TestDatabase::create(backend);
     let pool = db.pool();
     kernel::migrations::run_all(
@@ -58,7 +58,7 @@ fn fixture(backend: Backend) -> Fixture {
     }
 }
 
-fn draft(title: &str, body: &str, tags: &[&str]) -> PostDraft {
+pub(crate) fn draft(title: &str, body: &str, tags: &[&str]) -> PostDraft {
     PostDraft {
         title: title.into(),
         body_markdown: body.into(),
@@ -797,6 +797,7 @@ async fn slices_start_at_any_offset_and_favorites_are_asked_in_batch(backend: Ba
     );
 }
 
+/// Runs each named test on SQLite and on PostgreSQL.
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -826,3 +827,49 @@ on_both_backends!(
     bad_input_is_refused_and_nothing_is_written,
     published_documents_walk_every_published_post_in_id_order,
 );
+
+async fn create_published_is_all_or_nothing(backend: Backend) {
+    let f = fixture(backend);
+    let post = f
+        .posts
+        .create_published(ALICE, draft("At once", "Hello.", &["Now"]))
+        .await
+        .unwrap();
+    assert_eq!(post.status, PostStatus::Published);
+    assert_eq!(post.published_at, Some(start()));
+    assert_eq!(post.tags, ["now"]);
+    assert!(post.body_html.contains("Hello."));
+    let SlugLookup::Found(found) = f.posts.post_by_slug("at-once", None).await.unwrap() else {
+        panic!("published post found");
+    };
+    assert_eq!(*found, post);
+    let published = events(&f).await;
+    let [PostEvent::PostPublished(document)] = published.as_slice() else {
+        panic!("one PostPublished event, not {published:?}");
+    };
+    assert_eq!(document.post_id, post.id);
+    assert_eq!(document.tags, ["now"]);
+    assert_eq!(f.posts.revisions(ALICE, post.id).await.unwrap().len(), 1);
+
+    // Refused (nothing to publish): no draft, no event is left behind.
+    assert!(matches!(
+        f.posts
+            .create_published(ALICE, draft("Empty", "  ", &[]))
+            .await,
+        Err(PostsError::Invalid { .. })
+    ));
+    assert!(f.posts.posts_of(ALICE).await.unwrap().len() == 1);
+    assert!(events(&f).await.is_empty());
+}
+
+mod create_published {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::create_published_is_all_or_nothing(kernel::Backend::Sqlite).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::create_published_is_all_or_nothing(kernel::Backend::Postgres).await;
+    }
+}

@@ -6,10 +6,11 @@ use diesel::prelude::*;
 use kernel::DbConnection;
 use posts_api::{Actor, PostEvent, PostStatus, PostsError, Revision};
 
+use crate::counts;
 use crate::error::StoreResult;
 use crate::events;
-use crate::read::{self, editable_row};
-use crate::render;
+use crate::read::{self, editable_row, row_for_change};
+use crate::render::{self, Derived};
 use crate::rows::{self, PostRow};
 use crate::schema::{post_favorites, post_revisions, post_tags, posts};
 use crate::slugs;
@@ -52,8 +53,42 @@ pub(crate) fn create(
     actor: Actor,
     draft: &CleanDraft,
 ) -> StoreResult<i64> {
-    let slug = slugs::unique(conn, draft.slug.as_deref().unwrap_or(&draft.title), None)?;
+    insert_draft(
+        conn,
+        now,
+        actor,
+        draft,
+        &render::derive(&draft.body_markdown),
+    )
+}
+
+/// Creates a post and publishes it, in the caller's one transaction, rendering its Markdown
+/// once; returns its id.
+pub(crate) fn create_published(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    actor: Actor,
+    draft: &CleanDraft,
+) -> StoreResult<i64> {
+    if draft.body_markdown.trim().is_empty() {
+        return Err(PostsError::invalid("body", "Write something before publishing.").into());
+    }
     let derived = render::derive(&draft.body_markdown);
+    let id = insert_draft(conn, now, actor, draft, &derived)?;
+    set_status(conn, id, PostStatus::Published, Some(now.naive_utc()), now)?;
+    announce_live(conn, id, &derived, now)?;
+    Ok(id)
+}
+
+/// Inserts a draft with its tags and first revision; returns its id.
+fn insert_draft(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    actor: Actor,
+    draft: &CleanDraft,
+    derived: &Derived,
+) -> StoreResult<i64> {
+    let slug = slugs::unique(conn, draft.slug.as_deref().unwrap_or(&draft.title), None)?;
     let at = now.naive_utc();
     let id: i64 = diesel::insert_into(posts::table)
         .values((
@@ -87,7 +122,7 @@ pub(crate) fn update(
     id: i64,
     draft: &CleanDraft,
 ) -> StoreResult<()> {
-    let row = editable_row(conn, actor, id)?;
+    let row = row_for_change(conn, actor, id)?;
     let published = row.status() == PostStatus::Published;
     let slug = match &draft.slug {
         Some(chosen) if *chosen != row.slug => slugs::unique(conn, chosen, Some(id))?,
@@ -123,6 +158,9 @@ pub(crate) fn update(
         ))
         .execute(conn)?;
     set_tags(conn, id, &draft.tags)?;
+    if published {
+        counts::retagged(conn, &draft.tags, &tags_before)?;
+    }
     if text_changed {
         keep_revision(conn, id, actor.id, draft, at)?;
     }
@@ -162,9 +200,19 @@ fn go_live(
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
     set_status(conn, row.id, PostStatus::Published, Some(at), now)?;
-    let derived = render::derive(&row.body_markdown);
-    let row = read::row_by_id(conn, row.id)?.ok_or(PostsError::NotFound)?;
-    let document = events::document(conn, &row, &derived)?;
+    announce_live(conn, row.id, &render::derive(&row.body_markdown), now)
+}
+
+/// Counts the post `id` that just went live and records its `PostPublished` event.
+fn announce_live(
+    conn: &mut DbConnection,
+    id: i64,
+    derived: &Derived,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let row = read::row_by_id(conn, id)?.ok_or(PostsError::NotFound)?;
+    let document = events::document(conn, &row, derived)?;
+    counts::went_live(conn, &document.tags)?;
     events::record(conn, &PostEvent::PostPublished(document), now)
 }
 
@@ -175,7 +223,7 @@ pub(crate) fn publish(
     actor: Actor,
     id: i64,
 ) -> StoreResult<()> {
-    let row = editable_row(conn, actor, id)?;
+    let row = row_for_change(conn, actor, id)?;
     if row.status() == PostStatus::Published {
         return Ok(());
     }
@@ -193,7 +241,7 @@ pub(crate) fn schedule(
     id: i64,
     at: DateTime<Utc>,
 ) -> StoreResult<()> {
-    let row = editable_row(conn, actor, id)?;
+    let row = row_for_change(conn, actor, id)?;
     if row.status() == PostStatus::Published {
         return Err(PostsError::Conflict(
             "This post is already published; unpublish it before scheduling it.".into(),
@@ -216,17 +264,19 @@ pub(crate) fn unpublish(
     actor: Actor,
     id: i64,
 ) -> StoreResult<()> {
-    let row = editable_row(conn, actor, id)?;
+    let row = row_for_change(conn, actor, id)?;
     match row.status() {
         PostStatus::Draft => Ok(()),
         PostStatus::Scheduled => set_status(conn, id, PostStatus::Draft, None, now),
         PostStatus::Published => {
             set_status(conn, id, PostStatus::Draft, None, now)?;
+            let tags = rows::tags_of(conn, &[id])?.remove(&id).unwrap_or_default();
+            counts::came_down(conn, &tags)?;
             let event = PostEvent::PostUnpublished {
                 post_id: id,
                 slug: row.slug,
                 author_id: row.author_id,
-                tags: rows::tags_of(conn, &[id])?.remove(&id).unwrap_or_default(),
+                tags,
             };
             events::record(conn, &event, now)
         }
@@ -240,7 +290,7 @@ pub(crate) fn delete(
     actor: Actor,
     id: i64,
 ) -> StoreResult<()> {
-    let row = editable_row(conn, actor, id)?;
+    let row = row_for_change(conn, actor, id)?;
     let tags = rows::tags_of(conn, &[id])?.remove(&id).unwrap_or_default();
     // Children first, so the deletion does not depend on foreign-key cascades being on.
     diesel::delete(post_tags::table.filter(post_tags::post_id.eq(id))).execute(conn)?;
@@ -252,6 +302,9 @@ pub(crate) fn delete(
     )
     .execute(conn)?;
     diesel::delete(posts::table.find(id)).execute(conn)?;
+    if row.status() == PostStatus::Published {
+        counts::came_down(conn, &tags)?;
+    }
     let event = PostEvent::PostDeleted {
         post_id: id,
         slug: row.slug,
@@ -310,12 +363,12 @@ pub(crate) fn restore_revision(
     id: i64,
     revision_id: i64,
 ) -> StoreResult<()> {
-    let row = editable_row(conn, actor, id)?;
+    let row = row_for_change(conn, actor, id)?;
     let revision: RevisionRow = post_revisions::table
         .find(revision_id)
         .filter(post_revisions::post_id.eq(id))
         .select(RevisionRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .ok_or(PostsError::NotFound)?;
     let tags = crate::rows::tags_of(conn, &[id])?
@@ -392,8 +445,21 @@ pub(crate) fn publish_due(conn: &mut DbConnection, now: DateTime<Utc>) -> StoreR
         .order((posts::published_at.asc(), posts::id.asc()))
         .select(PostRow::as_select())
         .load(conn)?;
-    let mut published = Vec::with_capacity(due.len());
+    // Lock each and look again: another instance's scheduler, or its author, may have
+    // changed it since the list was read (on PostgreSQL; SQLite writes are serial). All are
+    // locked before any count is touched, so this transaction never holds a count's row
+    // while waiting for a post that another change (which then wants that count) holds.
+    let mut still_due = Vec::with_capacity(due.len());
     for row in due {
+        if let Some(row) = read::locked_row(conn, row.id)?
+            && row.status() == PostStatus::Scheduled
+            && row.published_at.is_some_and(|at| at <= now.naive_utc())
+        {
+            still_due.push(row);
+        }
+    }
+    let mut published = Vec::with_capacity(still_due.len());
+    for row in still_due {
         // It goes live at the time it was scheduled for, not when the scheduler noticed.
         let at = row.published_at.unwrap_or_else(|| now.naive_utc());
         go_live(conn, &row, at, now)?;

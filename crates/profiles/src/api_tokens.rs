@@ -44,7 +44,7 @@ pub(crate) fn authenticate(conn: &mut DbConnection, token: &str) -> StoreResult<
         .inner_join(users::table)
         .filter(api_tokens::token_hash.eq(tokens::hash(token)))
         .select(UserRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     Ok(user.filter(|u| !u.suspended()).map(|u| u.viewer()))
 }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 use kernel::DbConnection;
-use profiles_api::Profile;
+use profiles_api::{Profile, ProfileCard};
 
 use crate::error::StoreResult;
 use crate::rows::{self, UserRow};
@@ -24,9 +24,8 @@ pub(crate) fn by_username(conn: &mut DbConnection, username: &str) -> StoreResul
         .transpose()
 }
 
-/// Profiles with these ids, in the order asked, each once: one query for the accounts and
-/// two for the follow counts.
-pub(crate) fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Profile>> {
+/// `ids` without repeats, in their first order, with each one's position.
+fn distinct(ids: &[i64]) -> (Vec<i64>, HashMap<i64, usize>) {
     let mut order: HashMap<i64, usize> = HashMap::with_capacity(ids.len());
     let mut wanted: Vec<i64> = Vec::with_capacity(ids.len());
     for id in ids {
@@ -35,6 +34,13 @@ pub(crate) fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Pr
             wanted.push(*id);
         }
     }
+    (wanted, order)
+}
+
+/// Profiles with these ids, in the order asked, each once: one query for the accounts and
+/// two for the follow counts.
+pub(crate) fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Profile>> {
+    let (wanted, order) = distinct(ids);
     if wanted.is_empty() {
         return Ok(Vec::new());
     }
@@ -45,4 +51,42 @@ pub(crate) fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Pr
     let mut profiles = rows::profiles(conn, found)?;
     profiles.sort_by_key(|profile| order.get(&profile.id).copied());
     Ok(profiles)
+}
+
+/// The columns of a card.
+type CardRow = (i64, String, String, Option<String>);
+
+/// Cards of the profiles with these ids, in the order asked, each once, in one query (one
+/// whose SQL does not depend on the number of ids when there is one, so the connection
+/// keeps it prepared: the common case of a single article's author).
+pub(crate) fn cards_by_ids(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<ProfileCard>> {
+    let (wanted, order) = distinct(ids);
+    let columns = (
+        users::id,
+        users::username,
+        users::bio_markdown,
+        users::avatar_url,
+    );
+    let found: Vec<CardRow> = match wanted.as_slice() {
+        [] => return Ok(Vec::new()),
+        [one] => users::table
+            .filter(users::id.eq(*one))
+            .select(columns)
+            .load(conn)?,
+        many => users::table
+            .filter(users::id.eq_any(many))
+            .select(columns)
+            .load(conn)?,
+    };
+    let mut cards: Vec<ProfileCard> = found
+        .into_iter()
+        .map(|(id, username, bio_markdown, avatar_url)| ProfileCard {
+            id,
+            username,
+            bio_markdown,
+            avatar_url,
+        })
+        .collect();
+    cards.sort_by_key(|card| order.get(&card.id).copied());
+    Ok(cards)
 }

@@ -82,12 +82,13 @@ impl UserRow {
     }
 }
 
-/// The account with this id.
+/// The account with this id. (Unique keys are looked up with `get_result`, not `first`,
+/// whose bound `LIMIT` makes SQLite prepare the statement again at every execution.)
 pub(crate) fn by_id(conn: &mut DbConnection, id: i64) -> StoreResult<Option<UserRow>> {
     Ok(users::table
         .find(id)
         .select(UserRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

@@ -71,7 +71,7 @@ pub(crate) fn check(
         .inner_join(users::table)
         .filter(sessions::token_hash.eq(&hash))
         .select((sessions::id, sessions::expires_at, UserRow::as_select()))
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     let Some((id, expires_at, user)) = found else {
         return Ok(SessionCheck::Refused);

@@ -111,6 +111,21 @@ pub trait PostsPort: Send + Sync {
     /// Publishes now (a scheduled post goes live early).
     async fn publish(&self, actor: Actor, post_id: i64) -> Result<Post, PostsError>;
 
+    /// Creates a post by `actor` and publishes it at once, all or nothing: what
+    /// [`PostsPort::create`] then [`PostsPort::publish`] do, without leaving a draft behind
+    /// when publishing is refused. The default does exactly those two calls (and deletes the
+    /// draft again on a refusal); stores override it with one transaction.
+    async fn create_published(&self, actor: Actor, draft: PostDraft) -> Result<Post, PostsError> {
+        let created = self.create(actor, draft).await?;
+        match self.publish(actor, created.id).await {
+            Ok(post) => Ok(post),
+            Err(refused) => {
+                let _ = self.delete(actor, created.id).await;
+                Err(refused)
+            }
+        }
+    }
+
     /// Schedules publication at `at`, which must be in the future.
     async fn schedule(
         &self,

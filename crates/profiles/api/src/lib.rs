@@ -15,5 +15,6 @@ pub use events::ProfileEvent;
 pub use port::ProfilesPort;
 pub use role::Role;
 pub use types::{
-    AccountSummary, ApiToken, NewAccount, Profile, ProfileChanges, Session, SignupPolicy, Viewer,
+    AccountSummary, ApiToken, NewAccount, Profile, ProfileCard, ProfileChanges, Session,
+    SignupPolicy, Viewer,
 };

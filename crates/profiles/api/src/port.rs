@@ -3,8 +3,8 @@
 use async_trait::async_trait;
 
 use crate::{
-    AccountSummary, ApiToken, NewAccount, Profile, ProfileChanges, ProfilesError, Role, Session,
-    SignupPolicy, Viewer,
+    AccountSummary, ApiToken, NewAccount, Profile, ProfileCard, ProfileChanges, ProfilesError,
+    Role, Session, SignupPolicy, Viewer,
 };
 
 /// What the profiles module answers. Every write runs in one transaction; changes others may
@@ -24,6 +24,18 @@ pub trait ProfilesPort: Send + Sync {
     /// Profiles with these ids, in the order asked (unknown ids skipped, repeats once), in a
     /// fixed number of queries whatever their number: for lists without N+1 queries.
     async fn by_ids(&self, ids: Vec<i64>) -> Result<Vec<Profile>, ProfilesError>;
+
+    /// Cards (name, bio, picture) of the profiles with these ids, in the order asked (unknown
+    /// ids skipped, repeats once), in one query: for lists that show no counts. The default
+    /// takes them from [`ProfilesPort::by_ids`].
+    async fn cards_by_ids(&self, ids: Vec<i64>) -> Result<Vec<ProfileCard>, ProfilesError> {
+        Ok(self
+            .by_ids(ids)
+            .await?
+            .into_iter()
+            .map(ProfileCard::from)
+            .collect())
+    }
 
     /// Opens an account through the sign-up form, under `policy`. The very first account on
     /// a fresh instance becomes an admin, even when sign-up is closed.

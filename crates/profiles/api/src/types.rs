@@ -10,6 +10,31 @@ use crate::Role;
 
 const REDACTED: &str = "<redacted>";
 
+/// What a list shows of an author: name, bio and picture, without the counts of a full
+/// [`Profile`] (cheaper to look up for every author of a list).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileCard {
+    /// Id, opaque outside the profiles module.
+    pub id: i64,
+    /// Unique (regardless of case) name, as the owner typed it.
+    pub username: String,
+    /// The bio as written, in Markdown.
+    pub bio_markdown: String,
+    /// Picture (http or https URL).
+    pub avatar_url: Option<String>,
+}
+
+impl From<Profile> for ProfileCard {
+    fn from(profile: Profile) -> Self {
+        ProfileCard {
+            id: profile.id,
+            username: profile.username,
+            bio_markdown: profile.bio_markdown,
+            avatar_url: profile.avatar_url,
+        }
+    }
+}
+
 /// A public profile, as pages and the API show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {

@@ -1,7 +1,7 @@
 //! Following: idempotent, counted, batched.
 
 use kernel::Backend;
-use profiles_api::{ProfilesError, ProfilesPort};
+use profiles_api::{ProfileCard, ProfilesError, ProfilesPort};
 
 use super::fixture;
 
@@ -87,6 +87,25 @@ async fn profiles_in_bulk_keep_the_order_asked(backend: Backend) {
         "order kept, unknown ids skipped, repeats once"
     );
     assert!(f.profiles.by_ids(vec![]).await.unwrap().is_empty());
+
+    // Cards: the same accounts in the same order, name, bio and picture as the profiles.
+    let cards = f
+        .profiles
+        .cards_by_ids(vec![carol.id, 999_999, bob.id, alice.id, carol.id])
+        .await
+        .unwrap();
+    let expected: Vec<ProfileCard> = found.into_iter().map(ProfileCard::from).collect();
+    assert_eq!(cards, expected);
+    let one = f.profiles.cards_by_ids(vec![bob.id]).await.unwrap();
+    assert_eq!(one, expected[1..2]);
+    assert!(
+        f.profiles
+            .cards_by_ids(vec![999_999])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(f.profiles.cards_by_ids(vec![]).await.unwrap().is_empty());
 }
 
 on_both_backends!(

@@ -229,8 +229,7 @@ pub(crate) async fn create(
         cover_image_url: None,
         slug: None,
     };
-    let created = state.posts.create(actor, draft).await?;
-    let published = state.posts.publish(actor, created.id).await?;
+    let published = state.posts.create_published(actor, draft).await?;
     Ok(HttpResponse::Created().json(single(&state, Some(&caller), published).await?))
 }
 

@@ -20,6 +20,16 @@ pub(crate) fn profile(profile: &profiles_api::Profile, following: bool) -> dto::
     }
 }
 
+/// A profile card (an article's or a comment's author) as the asker sees it.
+fn card(card: profiles_api::ProfileCard, following: bool) -> dto::Profile {
+    dto::Profile {
+        username: card.username,
+        bio: card.bio_markdown,
+        image: card.avatar_url.unwrap_or_default(),
+        following,
+    }
+}
+
 /// Stands in for an author whose account is gone.
 fn gone() -> dto::Profile {
     dto::Profile {
@@ -38,7 +48,7 @@ pub(crate) async fn profiles(
 ) -> Result<HashMap<i64, dto::Profile>, ApiError> {
     ids.sort_unstable();
     ids.dedup();
-    let found = state.profiles.by_ids(ids.clone()).await?;
+    let found = state.profiles.cards_by_ids(ids.clone()).await?;
     let following: HashSet<i64> = match asker {
         Some(asker) if !ids.is_empty() => state
             .profiles
@@ -49,8 +59,11 @@ pub(crate) async fn profiles(
         _ => HashSet::new(),
     };
     Ok(found
-        .iter()
-        .map(|p| (p.id, profile(p, following.contains(&p.id))))
+        .into_iter()
+        .map(|c| {
+            let following = following.contains(&c.id);
+            (c.id, card(c, following))
+        })
         .collect())
 }
 

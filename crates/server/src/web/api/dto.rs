@@ -10,7 +10,31 @@ use utoipa::ToSchema;
 /// A timestamp as the API writes it: RFC 3339, UTC, with milliseconds
 /// (`2026-11-25T10:00:00.000Z`).
 pub(crate) fn timestamp(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+    use chrono::{Datelike, Timelike};
+    use std::fmt::Write;
+    // Written by hand (chrono's formatter interprets a format per call: a few per cent of an
+    // article list's time); chrono's own output for years it writes differently.
+    if !(0..=9999).contains(&at.year()) {
+        return at.to_rfc3339_opts(SecondsFormat::Millis, true);
+    }
+    // A leap second reads as second 59 plus more than 1,000 ms; chrono writes it as `60`.
+    let (second, millis) = match at.timestamp_subsec_millis() {
+        ms @ 0..=999 => (at.second(), ms),
+        ms => (at.second() + 1, ms - 1000),
+    };
+    let mut text = String::with_capacity(24);
+    let _ = write!(
+        text,
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        at.year(),
+        at.month(),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        second,
+        millis
+    );
+    text
 }
 
 /// The signed-in user, with their API token.
@@ -298,5 +322,40 @@ mod tests {
             .unwrap()
             .with_timezone(&Utc);
         assert_eq!(timestamp(at), "2026-11-25T10:00:00.000Z");
+    }
+
+    #[test]
+    fn timestamps_match_chrono_everywhere() {
+        let samples = [
+            "2026-11-25T10:00:00.123456Z",
+            "0001-01-01T00:00:00Z",
+            "1999-12-31T23:59:59.999999999Z",
+            "2024-02-29T12:34:56.007Z",
+            "9999-12-31T23:59:59.5Z",
+        ];
+        for sample in samples {
+            let at = DateTime::parse_from_rfc3339(sample)
+                .unwrap()
+                .with_timezone(&Utc);
+            assert_eq!(
+                timestamp(at),
+                at.to_rfc3339_opts(SecondsFormat::Millis, true),
+                "{sample}"
+            );
+        }
+        let leap = chrono::NaiveDate::from_ymd_opt(2016, 12, 31)
+            .unwrap()
+            .and_hms_milli_opt(23, 59, 59, 1_500)
+            .unwrap()
+            .and_utc();
+        assert_eq!(
+            timestamp(leap),
+            leap.to_rfc3339_opts(SecondsFormat::Millis, true)
+        );
+        let far = DateTime::from_timestamp(300_000_000_000, 0).unwrap();
+        assert_eq!(
+            timestamp(far),
+            far.to_rfc3339_opts(SecondsFormat::Millis, true)
+        );
     }
 }

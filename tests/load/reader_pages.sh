@@ -204,4 +204,6 @@ done <<<"$PAGES"
 echo "post page comments: $(grep -c 'id="comment-' "$WORK/static/post" || true)"
 echo "cold start (empty data dir to first 200): ${COLD_MS} ms"
 echo "post page time to first byte, page cache off: $(cat "$WORK/miss.txt") ms (median of 200)"
-echo "quire RSS after the run: $(awk '/VmRSS/ { print $2, $3 }' /proc/$QUIRE_PID/status) (page cache ${PAGE_CACHE_MB} MiB)"
+echo "quire RSS after the run: $(awk '/VmRSS/ { print $2, $3 }' /proc/$QUIRE_PID/status) (page cache ${PAGE_CACHE_MB} MiB;" \
+  "anonymous $(awk '/RssAnon/ { print $2, $3 }' /proc/$QUIRE_PID/status)," \
+  "file-backed $(awk '/RssFile/ { print $2, $3 }' /proc/$QUIRE_PID/status): the binary and the search index's memory maps)"

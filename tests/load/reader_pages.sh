@@ -97,10 +97,16 @@ QUIRE_PID=$(serve "$QUIRE_PORT" "$PAGE_CACHE_MB")
 wait_ready "$QUIRE_PORT"
 # Measure the steady state: let the relay deliver the seed's events first (search indexes
 # every post once), so indexing does not share the CPU with the load.
-if [ -z "${DATABASE_URL:-}" ] && command -v sqlite3 >/dev/null 2>&1; then
+PENDING_SQL="select count(*) from outbox_events e where not exists \
+  (select 1 from outbox_deliveries d where d.consumer = 'search' and d.event_id = e.id)"
+pending_events() {
+  if [ -n "${DATABASE_URL:-}" ]; then psql -qtA "$DATABASE_URL" -c "$PENDING_SQL"
+  else sqlite3 "$WORK/data/quire.db" "$PENDING_SQL"; fi
+}
+DB_CLIENT=sqlite3; [ -n "${DATABASE_URL:-}" ] && DB_CLIENT=psql
+if command -v "$DB_CLIENT" >/dev/null 2>&1; then
   for _ in $(seq 1 1200); do
-    pending=$(sqlite3 "$WORK/data/quire.db" "select count(*) from outbox_events e where not exists \
-      (select 1 from outbox_deliveries d where d.consumer = 'search' and d.event_id = e.id)")
+    pending=$(pending_events)
     [ "$pending" = 0 ] && break
     sleep 0.5
   done

@@ -68,8 +68,8 @@ fn create_user(args: ConfigArgs, username: String, email: String, role: &str) ->
         tracing::error!("unknown role `{role}`: use admin, editor, author or reader");
         return ExitCode::from(2);
     };
-    let config = match load(args) {
-        Ok(config) => config,
+    let (config, runtime) = match prepare(args) {
+        Ok(prepared) => prepared,
         Err(code) => return code,
     };
     let mut password = String::new();
@@ -78,10 +78,6 @@ fn create_user(args: ConfigArgs, username: String, email: String, role: &str) ->
         return ExitCode::from(2);
     }
     let password = password.trim_end_matches(['\r', '\n']).to_owned();
-    let runtime = match runtime() {
-        Ok(runtime) => runtime,
-        Err(code) => return code,
-    };
     let account = profiles_api::NewAccount {
         username,
         email,
@@ -99,6 +95,12 @@ fn create_user(args: ConfigArgs, username: String, email: String, role: &str) ->
     }
 }
 
+/// The configuration and the runtime a one-shot command needs; logs why when either fails.
+fn prepare(args: ConfigArgs) -> Result<(Config, tokio::runtime::Runtime), ExitCode> {
+    let config = load(args)?;
+    Ok((config, runtime()?))
+}
+
 /// The async runtime the one-shot commands run on; logs why when it cannot start.
 fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
     tokio::runtime::Builder::new_multi_thread()
@@ -111,12 +113,8 @@ fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
 }
 
 fn reindex(args: ConfigArgs) -> ExitCode {
-    let config = match load(args) {
-        Ok(config) => config,
-        Err(code) => return code,
-    };
-    let runtime = match runtime() {
-        Ok(runtime) => runtime,
+    let (config, runtime) = match prepare(args) {
+        Ok(prepared) => prepared,
         Err(code) => return code,
     };
     match runtime.block_on(server::search::reindex(&config)) {
@@ -132,12 +130,8 @@ fn reindex(args: ConfigArgs) -> ExitCode {
 }
 
 fn demo(args: ConfigArgs, request: server::demo::DemoRequest) -> ExitCode {
-    let config = match load(args) {
-        Ok(config) => config,
-        Err(code) => return code,
-    };
-    let runtime = match runtime() {
-        Ok(runtime) => runtime,
+    let (config, runtime) = match prepare(args) {
+        Ok(prepared) => prepared,
         Err(code) => return code,
     };
     match runtime.block_on(server::demo::run(&config, &request)) {
@@ -194,19 +188,9 @@ fn serve(args: ConfigArgs) -> ExitCode {
 }
 
 fn migrate(args: ConfigArgs, status_only: bool) -> ExitCode {
-    let config = match load(args) {
-        Ok(config) => config,
+    let (config, runtime) = match prepare(args) {
+        Ok(prepared) => prepared,
         Err(code) => return code,
-    };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            tracing::error!("cannot start the runtime: {error}");
-            return ExitCode::FAILURE;
-        }
     };
     let outcome = runtime.block_on(async {
         if status_only {

@@ -298,13 +298,21 @@ impl Relay {
         }
     }
 
-    /// Clears a consumer's backoff after a good pass, or doubles it after a failed one.
+    /// Clears a consumer's backoff after a good pass, or doubles it after a failed one
+    /// (a handler's failure, or the outbox unreadable, which is logged here).
     fn pace(
         &self,
         retry_at: &mut HashMap<String, (Instant, Duration)>,
         name: String,
-        failed: bool,
+        outcome: Result<Option<String>, DbError>,
     ) {
+        let failed = match outcome {
+            Ok(failure) => failure.is_some(),
+            Err(error) => {
+                tracing::warn!(consumer = %name, %error, "outbox relay cannot read the outbox");
+                true
+            }
+        };
         if !failed {
             retry_at.remove(&name);
             return;
@@ -377,14 +385,8 @@ impl Relay {
             if retry_at.get(&name).is_some_and(|(at, _)| *at > now) {
                 continue;
             }
-            let failure = match self.deliver_live(subscriber).await {
-                Ok(report) => report.failure,
-                Err(error) => {
-                    tracing::warn!(consumer = %name, %error, "outbox relay cannot read the outbox");
-                    Some(error.to_string())
-                }
-            };
-            self.pace(retry_at, name, failure.is_some());
+            let outcome = self.deliver_live(subscriber).await;
+            self.pace(retry_at, name, outcome.map(|report| report.failure));
         }
     }
 
@@ -398,17 +400,12 @@ impl Relay {
             if retry_at.get(&name).is_some_and(|(at, _)| *at > now) {
                 continue;
             }
-            let failure = match self.deliver_to(handler, Drain::OneBatch).await {
-                Ok((report, full)) => {
-                    more |= full;
-                    report.failure
-                }
-                Err(error) => {
-                    tracing::warn!(consumer = %name, %error, "outbox relay cannot read the outbox");
-                    Some(error.to_string())
-                }
-            };
-            self.pace(retry_at, name, failure.is_some());
+            let outcome = self.deliver_to(handler, Drain::OneBatch).await;
+            let outcome = outcome.map(|(report, full)| {
+                more |= full;
+                report.failure
+            });
+            self.pace(retry_at, name, outcome);
         }
         more
     }

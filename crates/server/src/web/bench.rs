@@ -10,7 +10,7 @@ use actix_web::web::Bytes;
 use serde_json::{Value, json};
 
 use super::chrome::Chrome;
-use super::page_cache::{CachedPage, Dep, PageCache, PersonalTemplate, Slots};
+use super::page_cache::{CachedPage, Dep, Encoding, PageCache, PersonalTemplate, Slots};
 use super::{AssetUrls, Pages};
 use crate::site::{Site, SiteSettings};
 
@@ -128,11 +128,12 @@ pub fn full_cache(pages: usize, bytes: usize) -> FullCache {
 }
 
 impl FullCache {
-    /// Looks up page `n` (a hit when `n` is below the number of pages); returns its size.
+    /// Looks up page `n` (a hit when `n` is below the number of pages); returns its body's
+    /// length, 0 on a miss.
     pub fn get(&self, n: usize) -> usize {
         self.cache
             .get(&format!("/posts/{n}"))
-            .map_or(0, |page| page.headers().len() + n)
+            .map_or(0, |page| page.body(Encoding::Identity).0.len())
     }
 
     /// Evicts page `n` through its post and stores it again: one change and the next miss.

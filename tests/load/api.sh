@@ -14,6 +14,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/load/lib.sh
+source "$ROOT/tests/load/lib.sh"
 POSTS=${POSTS:-2000}
 WORDS=${WORDS:-2000}
 COMMENTS=${COMMENTS:-10}
@@ -53,15 +55,6 @@ stop() {
 }
 # Measure the steady state: the relay has delivered the seed's events (search indexed every
 # post once), so indexing does not share the CPU with the load.
-wait_delivered() { # data directory
-  for _ in $(seq 1 2400); do
-    pending=$(sqlite3 "$1/quire.db" "select count(*) from outbox_events e where not exists \
-      (select 1 from outbox_deliveries d where d.consumer = 'search' and d.event_id = e.id)")
-    [ "$pending" = 0 ] && break
-    sleep 0.5
-  done
-  echo "outbox delivered before measuring (search pending: $pending)"
-}
 BASE="http://127.0.0.1:$PORT"
 if [ -n "$SEED_CACHE" ]; then
   if [ ! -f "$SEED_CACHE/delivered" ]; then
@@ -80,16 +73,6 @@ wait_delivered "$WORK/data"
 
 SLUG=$(curl -fsS "$BASE/api/articles?limit=1" | grep -o '"slug":"[^"]*"' | head -n 1 | sed 's/"slug":"//; s/"$//')
 
-# Prints "requests_per_second p99_ms" for one wrk run; extra arguments go to wrk.
-measure() {
-  wrk --latency "$@" 2>/dev/null | awk '
-    /Requests\/sec:/ { rps = $2 }
-    $1 == "99%" { v = $2; ms = v + 0;
-                  if (v ~ /us$/) ms = ms / 1000; else if (v ~ /ms$/) ms = ms; else if (v ~ /s$/) ms = ms * 1000;
-                  p99 = ms }
-    END { printf "%.0f %.2f\n", rps, p99 }'
-}
-median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 report() { # name, file of "rps p99" lines
   printf "%-10s %10s req/s %8s ms p99\n" "$1" "$(cut -d' ' -f1 "$2" | median)" "$(cut -d' ' -f2 "$2" | median)"
 }
@@ -98,7 +81,7 @@ for row in "api-list|/api/articles" "api-one|/api/articles/$SLUG" "api-tags|/api
   name=${row%%|*}; path=${row#*|}
   : >"$WORK/r.txt"
   for _ in $(seq 1 "$ROUNDS"); do
-    measure -t2 -c"$CONNECTIONS" -d"$DURATION" "$BASE$path" >>"$WORK/r.txt"
+    wrk_figures -t2 -c"$CONNECTIONS" -d"$DURATION" "$BASE$path" >>"$WORK/r.txt"
   done
   report "$name" "$WORK/r.txt"
 done
@@ -108,7 +91,7 @@ TOKEN=$(curl -fsS -H 'Content-Type: application/json' "$BASE/api/users/login" \
   grep -o '"token":"[^"]*"' | sed 's/"token":"//; s/"$//')
 : >"$WORK/w.txt"
 for round in $(seq 1 "$ROUNDS"); do
-  TOKEN=$TOKEN RUN="$$-$round" measure -t1 -c1 -d"$DURATION" -s "$ROOT/tests/load/api_create.lua" \
+  TOKEN=$TOKEN RUN="$$-$round" wrk_figures -t1 -c1 -d"$DURATION" -s "$ROOT/tests/load/api_create.lua" \
     "$BASE/api/articles" >>"$WORK/w.txt"
 done
 report "api-create" "$WORK/w.txt"

@@ -21,6 +21,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/load/lib.sh
+source "$ROOT/tests/load/lib.sh"
 POSTS=${POSTS:-10000}
 COMMENTS=${COMMENTS:-10}
 PAGE_CACHE_MB=${PAGE_CACHE_MB:-16}
@@ -40,7 +42,7 @@ NGINX=$(command -v nginx)
 
 cd "$ROOT"
 cargo build --release --quiet --bin quire
-QUIRE="$ROOT/target/release/quire"
+QUIRE="${CARGO_TARGET_DIR:-$ROOT/target}/release/quire"
 
 WORK=$(mktemp -d /tmp/quire-load.XXXXXX)
 chmod 755 "$WORK"
@@ -97,21 +99,7 @@ QUIRE_PID=$(serve "$QUIRE_PORT" "$PAGE_CACHE_MB")
 wait_ready "$QUIRE_PORT"
 # Measure the steady state: let the relay deliver the seed's events first (search indexes
 # every post once), so indexing does not share the CPU with the load.
-PENDING_SQL="select count(*) from outbox_events e where not exists \
-  (select 1 from outbox_deliveries d where d.consumer = 'search' and d.event_id = e.id)"
-pending_events() {
-  if [ -n "${DATABASE_URL:-}" ]; then psql -qtA "$DATABASE_URL" -c "$PENDING_SQL"
-  else sqlite3 "$WORK/data/quire.db" "$PENDING_SQL"; fi
-}
-DB_CLIENT=sqlite3; [ -n "${DATABASE_URL:-}" ] && DB_CLIENT=psql
-if command -v "$DB_CLIENT" >/dev/null 2>&1; then
-  for _ in $(seq 1 1200); do
-    pending=$(pending_events)
-    [ "$pending" = 0 ] && break
-    sleep 0.5
-  done
-  echo "outbox delivered before measuring (search pending: $pending)"
-fi
+wait_delivered "$WORK/data"
 
 # Signed-in sessions. "post-in": a reader who has not commented on the post (their page is
 # filled from the signed-in template); "post-own": reader1, who wrote some of its comments
@@ -178,18 +166,12 @@ CONF
 "$NGINX" -c "$WORK/nginx.conf" -p "$WORK"
 sleep 0.3
 
-# Prints "requests_per_second p99_ms" for one wrk run.
-measure() {
+# Prints "requests_per_second p99_ms" for one wrk run of URL, with session SESSION if given.
+measure() { # url [session]
   local header=()
   [ -n "${2:-}" ] && header=(-H "Cookie: quire_session=$2")
-  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "${header[@]}" "$1" 2>/dev/null | awk '
-    /Requests\/sec:/ { rps = $2 }
-    $1 == "99%" { v = $2; ms = v + 0;
-                  if (v ~ /us$/) ms = ms / 1000; else if (v ~ /ms$/) ms = ms; else if (v ~ /s$/) ms = ms * 1000;
-                  p99 = ms }
-    END { printf "%.0f %.2f\n", rps, p99 }'
+  wrk_figures -t2 -c"$CONNECTIONS" -d"$DURATION" "${header[@]}" "$1"
 }
-median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 printf "%-6s %8s %12s %10s %12s %10s %7s\n" page bytes quire_rps quire_p99 nginx_rps nginx_p99 ratio
 while IFS='|' read -r name path _type; do

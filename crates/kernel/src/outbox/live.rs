@@ -5,11 +5,10 @@
 //! cost one write per event per instance. A live subscriber therefore starts after the newest
 //! event present when it subscribes and remembers in memory which later events it handled.
 //!
-//! Ids are handed out when a transaction appends its event, not when it commits, so on
-//! PostgreSQL an event with a smaller id may become visible after a larger one. The
-//! subscriber keeps the ids it handled for [`LIVE_HORIZON`] and only then moves its floor past
-//! them, so a late commit is still delivered unless its transaction stayed open longer than
-//! that (writes here last milliseconds; SQLite commits in id order anyway).
+//! On PostgreSQL an event with a smaller id may become visible after a larger one (see
+//! [`super::floor`]). The subscriber keeps the ids it handled for the backend's commit
+//! horizon and only then moves its floor past them, so a late commit is still delivered. On
+//! SQLite the horizon is zero: the floor follows the newest event handled.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -19,12 +18,10 @@ use std::time::Duration;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
+use super::floor::commit_horizon;
 use super::relay::{EventHandler, OutboxSignal};
 use super::store;
 use crate::db::{DbError, DbPool};
-
-/// How long a live subscriber remembers the ids it handled before it stops looking below them.
-pub const LIVE_HORIZON: Duration = Duration::from_secs(60);
 
 /// How far a live subscriber has got, readable from anywhere in the process.
 #[derive(Debug, Clone)]
@@ -49,15 +46,18 @@ struct Cursor {
     floor: i64,
     /// Handled ids above the floor, with when they were handled.
     handled: BTreeMap<i64, Instant>,
+    /// How long handled ids are kept before the floor moves past them.
+    horizon: Duration,
 }
 
 impl Cursor {
-    /// Moves the floor past ids handled longer than [`LIVE_HORIZON`] ago.
+    /// Moves the floor past ids handled at least the horizon ago.
     fn settle(&mut self, now: Instant) {
+        let horizon = self.horizon;
         let settled = self
             .handled
             .iter()
-            .filter(|(_, at)| now.duration_since(**at) >= LIVE_HORIZON)
+            .filter(|(_, at)| now.duration_since(**at) >= horizon)
             .map(|(id, _)| *id)
             .max();
         if let Some(floor) = settled {
@@ -95,6 +95,7 @@ impl LiveSubscriber {
             cursor: Mutex::new(Cursor {
                 floor,
                 handled: BTreeMap::new(),
+                horizon: commit_horizon(pool.backend()),
             }),
             synced,
         };
@@ -153,13 +154,28 @@ mod tests {
     #[test]
     fn settling_moves_the_floor_only_past_old_ids() {
         let start = Instant::now();
+        let horizon = Duration::from_secs(60);
         let mut cursor = Cursor {
             floor: 10,
-            handled: BTreeMap::from([(12, start), (15, start + LIVE_HORIZON), (13, start)]),
+            handled: BTreeMap::from([(12, start), (15, start + horizon), (13, start)]),
+            horizon,
         };
-        cursor.settle(start + LIVE_HORIZON);
+        cursor.settle(start + horizon);
         // 12 and 13 are old enough; 15 (handled later) is kept and 14 may still commit.
         assert_eq!(cursor.floor, 13);
         assert_eq!(cursor.handled.keys().copied().collect::<Vec<_>>(), [15]);
+    }
+
+    #[test]
+    fn without_a_horizon_the_floor_follows_the_newest_id() {
+        let now = Instant::now();
+        let mut cursor = Cursor {
+            floor: 10,
+            handled: BTreeMap::from([(11, now), (14, now)]),
+            horizon: Duration::ZERO,
+        };
+        cursor.settle(now);
+        assert_eq!(cursor.floor, 14);
+        assert!(cursor.handled.is_empty());
     }
 }

@@ -9,15 +9,17 @@
 //! it wait, so each consumer sees events in order. Handlers must still be idempotent: a crash
 //! between handling and recording means one more delivery.
 
+mod floor;
 mod live;
 mod relay;
 mod schema;
 mod store;
 
-pub use live::{LIVE_HORIZON, LiveProgress};
+pub use floor::LATE_COMMIT_HORIZON;
+pub use live::LiveProgress;
 pub use relay::{
-    ConsumerReport, DeliveryReport, EventHandler, HandlerError, HandlerFuture, OutboxSignal, Relay,
-    RelayOptions,
+    BatchFailure, BatchFuture, ConsumerReport, DeliveryReport, EventHandler, HandlerError,
+    HandlerFuture, OutboxSignal, Relay, RelayOptions,
 };
 pub use store::{Event, NewEvent, append, count_events, delivered_to};
 

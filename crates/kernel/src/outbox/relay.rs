@@ -10,6 +10,7 @@ use std::time::Duration;
 use tokio::sync::{Notify, watch};
 use tokio::time::Instant;
 
+use super::floor::FloorPolicy;
 use super::live::{LiveProgress, LiveSubscriber};
 use super::store::{self, Event};
 use crate::clock::Clock;
@@ -18,10 +19,23 @@ use crate::db::{DbError, DbPool};
 /// The future a handler returns.
 pub type HandlerFuture<'a> = Pin<Box<dyn Future<Output = Result<(), HandlerError>> + Send + 'a>>;
 
+/// The future [`EventHandler::handle_batch`] returns.
+pub type BatchFuture<'a> = Pin<Box<dyn Future<Output = Result<(), BatchFailure>> + Send + 'a>>;
+
 /// Why a handler could not take an event; the relay will offer it again later.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
 pub struct HandlerError(pub String);
+
+/// How far a batch got before its handler failed: the first `handled` events of the batch
+/// were taken, the next one failed with `error` and is offered again later, with the rest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchFailure {
+    /// Events of the batch handled before the failure.
+    pub handled: usize,
+    /// What went wrong with the next one.
+    pub error: HandlerError,
+}
 
 /// A consumer of outbox events, e.g. the search indexer or a page cache.
 pub trait EventHandler: Send + Sync {
@@ -37,6 +51,21 @@ pub trait EventHandler: Send + Sync {
 
     /// Handles one event. Must be idempotent: the same event may come again after a crash.
     fn handle<'a>(&'a self, event: &'a Event) -> HandlerFuture<'a>;
+
+    /// Handles several events, in order, all of them accepted; durable consumers are given
+    /// their pending events this way. The default hands them to [`EventHandler::handle`]
+    /// one by one; a consumer with a costly per-call step (an index commit) does that step
+    /// once per batch instead. Idempotent like `handle`.
+    fn handle_batch<'a>(&'a self, events: &'a [Event]) -> BatchFuture<'a> {
+        Box::pin(async move {
+            for (handled, event) in events.iter().enumerate() {
+                if let Err(error) = self.handle(event).await {
+                    return Err(BatchFailure { handled, error });
+                }
+            }
+            Ok(())
+        })
+    }
 }
 
 /// Wakes the relay right after a commit that appended events, so delivery does not wait for
@@ -156,6 +185,7 @@ pub struct Relay {
     handlers: Vec<Arc<dyn EventHandler>>,
     live: Vec<LiveSubscriber>,
     options: RelayOptions,
+    floors: FloorPolicy,
 }
 
 impl std::fmt::Debug for Relay {
@@ -172,12 +202,13 @@ impl Relay {
     /// A relay over `pool`'s outbox, woken by `signal`.
     pub fn new(pool: DbPool, clock: Arc<dyn Clock>, signal: OutboxSignal) -> Self {
         Self {
-            pool,
             clock,
             signal,
             handlers: Vec::new(),
             live: Vec::new(),
             options: RelayOptions::default(),
+            floors: FloorPolicy::for_backend(pool.backend()),
+            pool,
         }
     }
 
@@ -256,7 +287,8 @@ impl Relay {
 
     /// Delivers pending events to one consumer, in id order, stopping at the first failure so
     /// that later events never overtake an earlier one. Also says whether more may be waiting
-    /// (with [`Drain::OneBatch`], the batch was full).
+    /// (with [`Drain::OneBatch`], the batch was full). After a pass without failure the
+    /// consumer's floor is raised, so the next search for pending events starts there.
     async fn deliver_to(
         &self,
         handler: &Arc<dyn EventHandler>,
@@ -271,29 +303,48 @@ impl Relay {
                 .run(move |conn| store::pending_for(conn, &consumer, limit))
                 .await?;
             let full_batch = batch.len() as i64 == limit;
-            for event in batch {
-                if handler.accepts(&event.event_type)
-                    && let Err(error) = handler.handle(&event).await
-                {
-                    tracing::warn!(
-                        consumer = handler.consumer(),
-                        event_id = event.id,
-                        event_type = %event.event_type,
-                        %error,
-                        "outbox handler failed; will retry"
-                    );
-                    report.failure = Some(error.0);
-                    return Ok((report, false));
-                }
-                let consumer = handler.consumer().to_owned();
-                let now = self.clock.now();
-                self.pool
-                    .run(move |conn| store::mark_delivered(conn, &consumer, event.id, now))
-                    .await?;
-                report.delivered += 1;
+            let ids: Vec<i64> = batch.iter().map(|event| event.id).collect();
+            let accepted: Vec<Event> = batch
+                .into_iter()
+                .filter(|event| handler.accepts(&event.event_type))
+                .collect();
+            // Every event below the one that failed was handled or is of no interest.
+            let mut handled_below = i64::MAX;
+            if !accepted.is_empty()
+                && let Err(failure) = handler.handle_batch(&accepted).await
+            {
+                let failed = &accepted[failure.handled.min(accepted.len() - 1)];
+                tracing::warn!(
+                    consumer = handler.consumer(),
+                    event_id = failed.id,
+                    event_type = %failed.event_type,
+                    error = %failure.error,
+                    "outbox handler failed; will retry"
+                );
+                handled_below = failed.id;
+                report.failure = Some(failure.error.0);
             }
-            if !full_batch || drain == Drain::OneBatch {
-                return Ok((report, full_batch));
+            let handled: Vec<i64> = ids.into_iter().filter(|id| *id < handled_below).collect();
+            report.delivered += handled.len();
+            let consumer = handler.consumer().to_owned();
+            let now = self.clock.now();
+            let failed = report.failure.is_some();
+            let settle = match drain {
+                _ if failed => None,
+                Drain::All => Some(self.floors.cutoff(now)),
+                Drain::OneBatch => self.floors.due(&consumer, now),
+            };
+            self.pool
+                .run(move |conn| {
+                    store::mark_delivered(conn, &consumer, &handled, now)?;
+                    if let Some(settled_before) = settle {
+                        store::settle_floor(conn, &consumer, settled_before)?;
+                    }
+                    Ok::<(), DbError>(())
+                })
+                .await?;
+            if failed || !full_batch || drain == Drain::OneBatch {
+                return Ok((report, full_batch && !failed));
             }
         }
     }

@@ -17,4 +17,11 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outbox_floors (consumer) {
+        consumer -> Text,
+        floor -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(outbox_events, outbox_deliveries);

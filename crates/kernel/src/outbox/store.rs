@@ -3,11 +3,10 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::dsl::{exists, not};
 use diesel::prelude::*;
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::schema::{outbox_deliveries, outbox_events};
+use super::schema::{outbox_deliveries, outbox_events, outbox_floors};
 use crate::db::{DbConnection, DbError};
 
 /// An event about to be appended to the outbox.
@@ -77,21 +76,99 @@ pub fn append(conn: &mut DbConnection, event: &NewEvent) -> Result<i64, DbError>
     Ok(id)
 }
 
-/// The oldest events `consumer` has not handled yet, at most `limit` of them.
+/// The oldest events `consumer` has not handled yet, at most `limit` of them. The search
+/// starts above the consumer's floor (see [`settle_floor`]), so it costs the events
+/// delivered since then, not every event ever delivered.
 pub(crate) fn pending_for(
     conn: &mut DbConnection,
     consumer: &str,
+    limit: i64,
+) -> Result<Vec<Event>, DbError> {
+    let floor = floor_of(conn, consumer)?;
+    pending_above(conn, consumer, floor, limit)
+}
+
+/// Like [`pending_for`], from a floor the caller already read.
+fn pending_above(
+    conn: &mut DbConnection,
+    consumer: &str,
+    floor: i64,
     limit: i64,
 ) -> Result<Vec<Event>, DbError> {
     let handled = outbox_deliveries::table
         .filter(outbox_deliveries::consumer.eq(consumer))
         .filter(outbox_deliveries::event_id.eq(outbox_events::id));
     Ok(outbox_events::table
+        .filter(outbox_events::id.gt(floor))
         .filter(not(exists(handled)))
         .order(outbox_events::id.asc())
         .limit(limit)
         .select(Event::as_select())
         .load(conn)?)
+}
+
+/// The consumer's floor: every event at or below it is handled. 0 for a new consumer.
+pub(crate) fn floor_of(conn: &mut DbConnection, consumer: &str) -> Result<i64, DbError> {
+    let floor: Option<i64> = outbox_floors::table
+        .find(consumer)
+        .select(outbox_floors::floor)
+        .first(conn)
+        .optional()?;
+    Ok(floor.unwrap_or(0))
+}
+
+/// Raises `consumer`'s floor as far as is safe, and returns it: past every event it has
+/// handled up to its first pending one, but only over deliveries recorded at or before
+/// `settled_before`.
+///
+/// The cut-off guards against late commits. An event id is handed out when its transaction
+/// appends it, not when it commits, so on PostgreSQL an event may become visible after one
+/// with a larger id was delivered; a floor above it would hide it for good. Every id below
+/// a delivered event was handed out before that event committed, so once the delivery is
+/// older than the longest a transaction stays open, nothing below it can still appear.
+/// SQLite commits one writer at a time, in id order, so there the cut-off can be now.
+pub(crate) fn settle_floor(
+    conn: &mut DbConnection,
+    consumer: &str,
+    settled_before: DateTime<Utc>,
+) -> Result<i64, DbError> {
+    let floor = floor_of(conn, consumer)?;
+    let first_pending = pending_above(conn, consumer, floor, 1)?
+        .first()
+        .map(|event| event.id);
+    let mut settled = outbox_deliveries::table
+        .filter(outbox_deliveries::consumer.eq(consumer))
+        .filter(outbox_deliveries::event_id.gt(floor))
+        .filter(outbox_deliveries::delivered_at.le(settled_before.naive_utc()))
+        .into_boxed();
+    if let Some(first_pending) = first_pending {
+        settled = settled.filter(outbox_deliveries::event_id.lt(first_pending));
+    }
+    let settled: Option<i64> = settled
+        .select(diesel::dsl::max(outbox_deliveries::event_id))
+        .first(conn)?;
+    let Some(settled) = settled.filter(|settled| *settled > floor) else {
+        return Ok(floor);
+    };
+    // Floors only rise: another instance may have raised this one meanwhile.
+    let raised = diesel::update(outbox_floors::table.find(consumer))
+        .filter(outbox_floors::floor.lt(settled))
+        .set(outbox_floors::floor.eq(settled))
+        .execute(conn)?;
+    if raised == 0 {
+        let insert = diesel::insert_into(outbox_floors::table)
+            .values((
+                outbox_floors::consumer.eq(consumer),
+                outbox_floors::floor.eq(settled),
+            ))
+            .on_conflict_do_nothing();
+        // The same statement on both; diesel's multi-connection backend has no upsert.
+        match conn {
+            DbConnection::Sqlite(c) => insert.execute(c)?,
+            DbConnection::Pg(c) => insert.execute(c)?,
+        };
+    }
+    Ok(settled)
 }
 
 /// Events with an id above `after`, oldest first, at most `limit` of them.
@@ -116,25 +193,37 @@ pub(crate) fn newest_id(conn: &mut DbConnection) -> Result<i64, DbError> {
     Ok(newest.unwrap_or(0))
 }
 
-/// Records that `consumer` has handled `event_id`. Recording twice is harmless (another
-/// instance may have raced us to it).
+/// Records that `consumer` has handled the events `event_ids`, in one statement. Recording
+/// one twice is harmless (another instance may have raced us to it).
 pub(crate) fn mark_delivered(
     conn: &mut DbConnection,
     consumer: &str,
-    event_id: i64,
+    event_ids: &[i64],
     at: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    let inserted = diesel::insert_into(outbox_deliveries::table)
-        .values((
-            outbox_deliveries::consumer.eq(consumer),
-            outbox_deliveries::event_id.eq(event_id),
-            outbox_deliveries::delivered_at.eq(at.naive_utc()),
-        ))
-        .execute(conn);
-    match inserted {
-        Ok(_) | Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Ok(()),
-        Err(e) => Err(e.into()),
+    if event_ids.is_empty() {
+        return Ok(());
     }
+    let at = at.naive_utc();
+    let rows: Vec<_> = event_ids
+        .iter()
+        .map(|event_id| {
+            (
+                outbox_deliveries::consumer.eq(consumer),
+                outbox_deliveries::event_id.eq(*event_id),
+                outbox_deliveries::delivered_at.eq(at),
+            )
+        })
+        .collect();
+    let insert = diesel::insert_into(outbox_deliveries::table)
+        .values(&rows)
+        .on_conflict_do_nothing();
+    // The same statement on both; diesel's multi-connection backend has no upsert.
+    match conn {
+        DbConnection::Sqlite(c) => insert.execute(c)?,
+        DbConnection::Pg(c) => insert.execute(c)?,
+    };
+    Ok(())
 }
 
 /// How many events the outbox holds.

@@ -8,7 +8,7 @@ use diesel::Connection;
 use serde::{Deserialize, Serialize};
 
 use super::*;
-use crate::clock::{Clock, SystemClock};
+use crate::clock::{Clock, ManualClock, SystemClock};
 use crate::db::{Backend, DbConnection, DbError, DbPool};
 use crate::testing::TestDatabase;
 
@@ -168,7 +168,7 @@ async fn delivered_event_is_not_delivered_again(backend: Backend) {
 
     // Recording a delivery twice (two instances racing) is harmless.
     let mut conn = pool.get().unwrap();
-    store::mark_delivered(&mut conn, "indexer", id, SystemClock.now()).unwrap();
+    store::mark_delivered(&mut conn, "indexer", &[id], SystemClock.now()).unwrap();
     assert_eq!(delivered_to(&mut conn, "indexer").unwrap(), vec![id]);
 }
 
@@ -386,6 +386,142 @@ async fn live_subscriber_is_not_held_up_by_a_slow_consumer(backend: Backend) {
         .unwrap();
 }
 
+async fn the_floor_rises_past_handled_events_but_not_past_a_late_commit(backend: Backend) {
+    let (_db, pool) = migrated(backend);
+    let clock = Arc::new(ManualClock::new(SystemClock.now()));
+    let indexer = Recorder::new("indexer");
+    let mut relay = Relay::new(pool.clone(), clock.clone(), OutboxSignal::new());
+    relay.register(Arc::clone(&indexer) as Arc<dyn EventHandler>);
+    let floor = || store::floor_of(&mut pool.get().unwrap(), "indexer").unwrap();
+
+    let first = append_committed(&pool, "one");
+    relay.deliver_pending().await.unwrap();
+    match backend {
+        // One writer at a time, committing in id order: nothing can appear below `first`.
+        Backend::Sqlite => assert_eq!(floor(), first),
+        // Within the horizon an event with a smaller id may still commit.
+        Backend::Postgres => assert_eq!(floor(), 0),
+    }
+
+    let late = if backend == Backend::Postgres {
+        // A transaction takes an id, and a later one commits first and is delivered.
+        let (took_id, id_taken) = std::sync::mpsc::channel();
+        let (commit, may_commit) = std::sync::mpsc::channel::<()>();
+        let open = {
+            let pool = pool.clone();
+            std::thread::spawn(move || {
+                let mut pooled = pool.get().unwrap();
+                let conn: &mut DbConnection = &mut pooled;
+                conn.transaction::<_, DbError, _>(|conn| {
+                    let id = append(conn, &greeting("late"))?;
+                    took_id.send(id).unwrap();
+                    may_commit.recv().unwrap();
+                    Ok(id)
+                })
+                .unwrap()
+            })
+        };
+        let late = id_taken.recv().unwrap();
+        let after = append_committed(&pool, "after");
+        relay.deliver_pending().await.unwrap();
+        assert_eq!(indexer.seen(), vec![first, after]);
+        commit.send(()).unwrap();
+        assert_eq!(open.join().unwrap(), late);
+        Some((late, after))
+    } else {
+        None
+    };
+    relay.deliver_pending().await.unwrap();
+    if let Some((late, after)) = late {
+        assert_eq!(
+            indexer.seen(),
+            vec![first, after, late],
+            "the late commit arrives"
+        );
+        // Once every delivery is older than the horizon, the floor passes them all.
+        clock.advance(chrono::TimeDelta::from_std(LATE_COMMIT_HORIZON).unwrap());
+        relay.deliver_pending().await.unwrap();
+        assert_eq!(floor(), after);
+    }
+
+    let next = append_committed(&pool, "next");
+    let mut conn = pool.get().unwrap();
+    let pending: Vec<i64> = store::pending_for(&mut conn, "indexer", 10)
+        .unwrap()
+        .iter()
+        .map(|event| event.id)
+        .collect();
+    assert_eq!(pending, vec![next]);
+}
+
+/// A consumer that takes its events in batches and fails on one greeting.
+struct Batcher {
+    batches: Mutex<Vec<Vec<i64>>>,
+    fail_on: Mutex<Option<String>>,
+}
+
+impl EventHandler for Batcher {
+    fn consumer(&self) -> &str {
+        "batcher"
+    }
+
+    fn handle<'a>(&'a self, _event: &'a Event) -> HandlerFuture<'a> {
+        Box::pin(async { unreachable!("the relay hands durable consumers batches") })
+    }
+
+    fn handle_batch<'a>(&'a self, events: &'a [Event]) -> BatchFuture<'a> {
+        Box::pin(async move {
+            self.batches
+                .lock()
+                .unwrap()
+                .push(events.iter().map(|e| e.id).collect());
+            let fail_on = self.fail_on.lock().unwrap().clone();
+            match events
+                .iter()
+                .position(|e| Some(e.decode::<Greeting>().unwrap().to) == fail_on)
+            {
+                Some(handled) => Err(BatchFailure {
+                    handled,
+                    error: HandlerError("not now".into()),
+                }),
+                None => Ok(()),
+            }
+        })
+    }
+}
+
+async fn durable_consumers_get_batches_and_resume_after_a_failure(backend: Backend) {
+    let (_db, pool) = migrated(backend);
+    let batcher = Arc::new(Batcher {
+        batches: Mutex::new(Vec::new()),
+        fail_on: Mutex::new(Some("c".into())),
+    });
+    let mut relay = Relay::new(pool.clone(), Arc::new(SystemClock), OutboxSignal::new());
+    relay.register(batcher.clone());
+    let ids: Vec<i64> = ["a", "b", "c", "d"]
+        .iter()
+        .map(|to| append_committed(&pool, to))
+        .collect();
+
+    let report = relay.deliver_pending().await.unwrap();
+    assert_eq!(
+        report.consumers["batcher"].delivered, 2,
+        "a and b are taken"
+    );
+    assert_eq!(report.failed(), 1);
+    let mut conn = pool.get().unwrap();
+    assert_eq!(delivered_to(&mut conn, "batcher").unwrap(), ids[..2]);
+
+    *batcher.fail_on.lock().unwrap() = None;
+    relay.deliver_pending().await.unwrap();
+    assert_eq!(delivered_to(&mut conn, "batcher").unwrap(), ids);
+    assert_eq!(
+        *batcher.batches.lock().unwrap(),
+        vec![ids.clone(), ids[2..].to_vec()],
+        "one call per batch; the failed event comes again with what followed it"
+    );
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -410,4 +546,6 @@ on_both_backends!(
     live_subscriber_hears_only_new_events_and_reports_progress,
     live_subscriber_retries_a_failed_event,
     live_subscriber_is_not_held_up_by_a_slow_consumer,
+    the_floor_rises_past_handled_events_but_not_past_a_late_commit,
+    durable_consumers_get_batches_and_resume_after_a_failure,
 );

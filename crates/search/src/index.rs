@@ -64,6 +64,31 @@ pub(crate) enum Op {
     RenameAuthor(AuthorName),
 }
 
+/// Author names staged since the last commit, which reads of committed posts do not see yet.
+#[derive(Debug, Default)]
+struct StagedAuthors {
+    changes: usize,
+    names: std::collections::HashMap<i64, AuthorName>,
+}
+
+impl StagedAuthors {
+    fn is_empty(&self) -> bool {
+        self.changes == 0
+    }
+
+    fn names(&self, author_id: i64) -> Option<AuthorName> {
+        self.names.get(&author_id).cloned()
+    }
+
+    /// Records one staged change, by `author_id` with these names if known.
+    fn note(&mut self, author_id: i64, names: Option<&AuthorName>) {
+        self.changes += 1;
+        if let Some(names) = names {
+            self.names.insert(author_id, names.clone());
+        }
+    }
+}
+
 fn corrupt(error: impl std::fmt::Display) -> SearchError {
     SearchError::Unavailable(format!("search index unusable: {error}"))
 }
@@ -110,7 +135,8 @@ impl Generation {
         })
     }
 
-    /// Applies `ops` and commits them, then reloads the reader so they are searchable.
+    /// Applies `ops` in order and commits them (once, unless a rename needs the changes
+    /// before it committed), then reloads the reader so they are searchable.
     fn apply(&self, ops: &[Op]) -> Result<(), SearchError> {
         let mut guard = self
             .writer
@@ -119,24 +145,45 @@ impl Generation {
         let writer = guard
             .as_mut()
             .ok_or_else(|| SearchError::unavailable("index retired"))?;
+        let mut staged = StagedAuthors::default();
         for op in ops {
-            self.stage(writer, op)?;
+            if matches!(op, Op::RenameAuthor(_)) && !staged.is_empty() {
+                // A rename rewrites the author's committed posts: commit what came before.
+                self.commit(writer)?;
+                staged = StagedAuthors::default();
+            }
+            self.stage(writer, op, &mut staged)?;
         }
+        self.commit(writer)
+    }
+
+    /// Commits the writer's pending changes and makes them searchable.
+    fn commit(&self, writer: &mut IndexWriter) -> Result<(), SearchError> {
         writer.commit().map_err(SearchError::unavailable)?;
         self.reader.reload().map_err(SearchError::unavailable)?;
         Ok(())
     }
 
     /// Adds `op` to the writer's pending changes. Reads see committed data only, so an
-    /// upsert looks up author names among committed posts.
-    fn stage(&self, writer: &mut IndexWriter, op: &Op) -> Result<(), SearchError> {
+    /// upsert without author names takes those staged earlier in the same commit, or else
+    /// those among committed posts.
+    fn stage(
+        &self,
+        writer: &mut IndexWriter,
+        op: &Op,
+        staged: &mut StagedAuthors,
+    ) -> Result<(), SearchError> {
         let f = self.fields;
         match op {
             Op::Upsert(post) => {
                 let mut post = (**post).clone();
                 if post.author.is_none() {
-                    post.author = self.known_author(post.author_id)?;
+                    post.author = match staged.names(post.author_id) {
+                        Some(names) => Some(names),
+                        None => self.known_author(post.author_id)?,
+                    };
                 }
+                staged.note(post.author_id, post.author.as_ref());
                 writer.delete_term(Term::from_field_i64(f.post_id, post.post_id));
                 writer
                     .add_document(self.document(&post))
@@ -144,8 +191,10 @@ impl Generation {
             }
             Op::Remove(post_id) => {
                 writer.delete_term(Term::from_field_i64(f.post_id, *post_id));
+                staged.changes += 1;
             }
             Op::RenameAuthor(author) => {
+                staged.note(author.id, Some(author));
                 for mut post in self.posts_of(author.id)? {
                     post.author = Some(author.clone());
                     writer.delete_term(Term::from_field_i64(f.post_id, post.post_id));

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use kernel::outbox::{Event, EventHandler, HandlerError, HandlerFuture};
+use kernel::outbox::{BatchFailure, BatchFuture, Event, EventHandler, HandlerError, HandlerFuture};
 use posts_api::PostEvent;
 use profiles_api::ProfilesPort;
 use search_api::{AuthorName, EVENT_TYPES, SearchError, SearchEvent, SearchPort};
@@ -37,24 +37,52 @@ impl SearchIndexer {
         Self { search, profiles }
     }
 
-    /// The event as search takes it, with the post author's names when it concerns a post.
-    async fn enrich(&self, event: &Event) -> Result<SearchEvent, HandlerError> {
-        let mut enriched = SearchEvent::new(event.event_type.clone(), event.payload.clone());
-        if let Some(author_id) = post_author(&event.event_type, &event.payload) {
-            let profile = self
-                .profiles
-                .by_id(author_id)
+    /// The events as search takes them, with the post authors' names where they concern a
+    /// post (one profiles lookup for the lot).
+    async fn enrich(&self, events: &[Event]) -> Result<Vec<SearchEvent>, HandlerError> {
+        let authors: Vec<Option<i64>> = events
+            .iter()
+            .map(|event| post_author(&event.event_type, &event.payload))
+            .collect();
+        let mut ids: Vec<i64> = authors.iter().flatten().copied().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let profiles = if ids.is_empty() {
+            Vec::new()
+        } else {
+            self.profiles
+                .by_ids(ids)
                 .await
-                .map_err(|e| HandlerError(format!("author lookup failed: {e}")))?;
-            if let Some(profile) = profile {
-                enriched = enriched.with_author(AuthorName {
-                    id: profile.id,
-                    username: profile.username,
-                    display_name: profile.display_name,
-                });
+                .map_err(|e| HandlerError(format!("author lookup failed: {e}")))?
+        };
+        Ok(events
+            .iter()
+            .zip(authors)
+            .map(|(event, author_id)| {
+                let enriched = SearchEvent::new(event.event_type.clone(), event.payload.clone());
+                let profile = author_id.and_then(|id| profiles.iter().find(|p| p.id == id));
+                match profile {
+                    Some(profile) => enriched.with_author(AuthorName {
+                        id: profile.id,
+                        username: profile.username.clone(),
+                        display_name: profile.display_name.clone(),
+                    }),
+                    None => enriched,
+                }
+            })
+            .collect())
+    }
+
+    /// Applies one event; one that can never apply is logged and skipped.
+    async fn apply_one(&self, event: &Event, enriched: SearchEvent) -> Result<(), HandlerError> {
+        match self.search.apply(enriched).await {
+            Ok(()) => Ok(()),
+            Err(SearchError::Invalid { message, .. }) => {
+                tracing::error!(event_id = event.id, %message, "search skipped an event it cannot apply");
+                Ok(())
             }
+            Err(error) => Err(HandlerError(error.to_string())),
         }
-        Ok(enriched)
     }
 }
 
@@ -80,15 +108,32 @@ impl EventHandler for SearchIndexer {
 
     fn handle<'a>(&'a self, event: &'a Event) -> HandlerFuture<'a> {
         Box::pin(async move {
-            let enriched = self.enrich(event).await?;
-            match self.search.apply(enriched).await {
-                Ok(()) => Ok(()),
-                Err(SearchError::Invalid { message, .. }) => {
-                    tracing::error!(event_id = event.id, %message, "search skipped an event it cannot apply");
-                    Ok(())
-                }
-                Err(error) => Err(HandlerError(error.to_string())),
+            let enriched = self.enrich(std::slice::from_ref(event)).await?;
+            for enriched in enriched {
+                self.apply_one(event, enriched).await?;
             }
+            Ok(())
+        })
+    }
+
+    /// The whole batch goes to search at once (the in-process index commits once for it).
+    /// If one event of it can never apply, the batch is applied event by event instead, so
+    /// that one is skipped and the others still go in.
+    fn handle_batch<'a>(&'a self, events: &'a [Event]) -> BatchFuture<'a> {
+        Box::pin(async move {
+            let failed = |handled, error| BatchFailure { handled, error };
+            let enriched = self.enrich(events).await.map_err(|e| failed(0, e))?;
+            match self.search.apply_all(enriched.clone()).await {
+                Ok(()) => return Ok(()),
+                Err(SearchError::Invalid { .. }) => {}
+                Err(error) => return Err(failed(0, HandlerError(error.to_string()))),
+            }
+            for (handled, (event, enriched)) in events.iter().zip(enriched).enumerate() {
+                self.apply_one(event, enriched)
+                    .await
+                    .map_err(|e| failed(handled, e))?;
+            }
+            Ok(())
         })
     }
 }

@@ -233,6 +233,22 @@ impl SearchPort for LocalSearch {
         .await
     }
 
+    async fn apply_all(&self, events: Vec<SearchEvent>) -> Result<(), SearchError> {
+        let mut ops = Vec::new();
+        for event in &events {
+            ops.extend(events::ops(event)?);
+        }
+        if ops.is_empty() {
+            return Ok(());
+        }
+        let index = self.index.clone();
+        blocking(move || {
+            Self::ensure_open(&index)?;
+            index.apply(ops)
+        })
+        .await
+    }
+
     async fn health(&self) -> Result<SearchHealth, SearchError> {
         let index = self.index.clone();
         blocking(move || {

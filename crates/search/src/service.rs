@@ -36,6 +36,16 @@ async fn events(search: web::Data<LocalSearch>, event: web::Json<SearchEvent>) -
     }
 }
 
+async fn event_batch(
+    search: web::Data<LocalSearch>,
+    events: web::Json<Vec<SearchEvent>>,
+) -> HttpResponse {
+    match search.apply_all(events.into_inner()).await {
+        Ok(()) => HttpResponse::NoContent().finish(),
+        Err(error) => failure(&error),
+    }
+}
+
 async fn healthz(search: web::Data<LocalSearch>) -> HttpResponse {
     match search.health().await {
         Ok(health) => HttpResponse::Ok().json(health),
@@ -52,12 +62,14 @@ async fn reindex() -> HttpResponse {
     ))
 }
 
-/// Registers the service's routes: `GET /search`, `POST /events`, `GET /healthz`,
+/// Registers the service's routes: `GET /search`, `POST /events`, `POST /events/batch`,
+/// `GET /healthz`,
 /// `POST /reindex` (answers 501). Needs `web::Data<LocalSearch>` in the app.
 pub fn routes(config: &mut web::ServiceConfig) {
     config
         .route("/search", web::get().to(search))
         .route("/events", web::post().to(events))
+        .route("/events/batch", web::post().to(event_batch))
         .route("/healthz", web::get().to(healthz))
         .route("/reindex", web::post().to(reindex));
 }

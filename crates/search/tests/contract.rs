@@ -401,6 +401,41 @@ async fn bad_events_are_refused_as_invalid(port: &dyn SearchPort) {
     );
 }
 
+async fn a_batch_applies_in_order(port: &dyn SearchPort) {
+    port.apply_all(vec![
+        published(1, "Alpha", "Text.", &[], ALICE, 5),
+        published(2, "Alpha beta", "Text.", &[], ALICE, 5),
+        unpublished(1),
+        updated(2, "Gamma", "Text.", &[], ALICE, 5),
+        // Renames the post staged just before it, in the same batch.
+        renamed(ALICE, "alicia", "Alicia Wonder"),
+        // Takes the names renamed just before it.
+        without_author(published(3, "Third", "Text.", &[], ALICE, 5)),
+        deleted(99),
+    ])
+    .await
+    .unwrap();
+    assert!(ask(port, "alpha").await.hits.is_empty());
+    for q in ["gamma", "third"] {
+        let results = ask(port, q).await;
+        assert_eq!(results.total, 1, "{q}");
+        assert_eq!(results.hits[0].author_name, "Alicia Wonder", "{q}");
+    }
+    assert_eq!(port.health().await.unwrap().documents, 2);
+    port.apply_all(Vec::new()).await.unwrap();
+
+    let refused = port
+        .apply_all(vec![
+            published(4, "Fourth", "Text.", &[], BOB, 5),
+            search_api::SearchEvent::new("PostPublished", "not json"),
+        ])
+        .await;
+    assert!(
+        matches!(refused, Err(SearchError::Invalid { .. })),
+        "{refused:?}"
+    );
+}
+
 macro_rules! contract {
     ($($name:ident),* $(,)?) => {
         mod in_process {
@@ -434,4 +469,5 @@ contract!(
     empty_and_nonsense_queries_answer_politely,
     syntax_errors_fall_back_to_plain_words,
     bad_events_are_refused_as_invalid,
+    a_batch_applies_in_order,
 );

@@ -393,6 +393,49 @@ async fn the_indexer_names_authors_and_retries_what_can_succeed_later() {
     );
 }
 
+#[tokio::test]
+async fn the_indexer_takes_a_batch_and_skips_only_what_cannot_apply() {
+    let fixture = local();
+    let profiles = Arc::new(FakeProfiles::with(&[
+        (ALICE, "alice", "Alice Liddell"),
+        (BOB, "bob", "Bob Builder"),
+    ]));
+    let indexer = SearchIndexer::new(Arc::new(fixture.search.clone()), profiles.clone());
+    let event = |id: i64, e: search_api::SearchEvent| Event {
+        id,
+        event_type: e.event_type,
+        payload: e.payload,
+        occurred_at_naive: NaiveDateTime::default(),
+    };
+    let batch = vec![
+        event(
+            1,
+            without_author(published(1, "Hello", "Text.", &[], ALICE, 1)),
+        ),
+        Event {
+            id: 2,
+            event_type: "PostPublished".into(),
+            payload: "{".into(),
+            occurred_at_naive: NaiveDateTime::default(),
+        },
+        event(
+            3,
+            without_author(published(2, "Goodbye", "Text.", &[], BOB, 1)),
+        ),
+    ];
+    *profiles.down.lock().unwrap() = true;
+    let failure = indexer.handle_batch(&batch).await.unwrap_err();
+    assert_eq!(failure.handled, 0, "profiles down: the whole batch later");
+    *profiles.down.lock().unwrap() = false;
+
+    indexer.handle_batch(&batch).await.unwrap();
+    for (q, author) in [("hello", "Alice Liddell"), ("goodbye", "Bob Builder")] {
+        let results = fixture.search.search(SearchQuery::new(q)).await.unwrap();
+        assert_eq!(results.total, 1, "{q}");
+        assert_eq!(results.hits[0].author_name, author);
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_indexer_feeds_a_remote_service_the_same_way() {
     let remote = remote();
@@ -413,6 +456,21 @@ async fn the_indexer_feeds_a_remote_service_the_same_way() {
         .unwrap()
         .hits[0];
     assert_eq!(hit.author_name, "Bob Builder");
+
+    let e = without_author(published(6, "Batched post", "Text.", &[], BOB, 1));
+    let batch = [Event {
+        id: 2,
+        event_type: e.event_type,
+        payload: e.payload,
+        occurred_at_naive: NaiveDateTime::default(),
+    }];
+    indexer.handle_batch(&batch).await.unwrap();
+    let results = remote
+        .client
+        .search(SearchQuery::new("batched"))
+        .await
+        .unwrap();
+    assert_eq!(results.hits[0].author_name, "Bob Builder");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

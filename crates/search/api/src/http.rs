@@ -3,6 +3,7 @@
 //! Wire format (the service in the `search` crate answers it):
 //! - `GET /search?q=&page=&per_page=` → `200` [`SearchResults`] as JSON;
 //! - `POST /events` with a [`SearchEvent`] as JSON → `204`;
+//! - `POST /events/batch` with a JSON array of them → `204` once all are applied;
 //! - `GET /healthz` → `200` [`SearchHealth`];
 //! - any failure → a non-2xx status with a [`SearchError`] as JSON.
 //!
@@ -30,6 +31,7 @@ enum Request {
         oneshot::Sender<Result<SearchResults, SearchError>>,
     ),
     Apply(SearchEvent, oneshot::Sender<Result<(), SearchError>>),
+    ApplyAll(Vec<SearchEvent>, oneshot::Sender<Result<(), SearchError>>),
     Health(oneshot::Sender<Result<SearchHealth, SearchError>>),
 }
 
@@ -101,7 +103,11 @@ async fn serve(base_url: String, mut receiver: mpsc::UnboundedReceiver<Request>)
                     let _ = reply.send(search(&client, &base_url, &query).await);
                 }
                 Request::Apply(event, reply) => {
-                    let _ = reply.send(apply(&client, &base_url, &event).await);
+                    let _ = reply.send(post_events(&client, &base_url, "events", &event).await);
+                }
+                Request::ApplyAll(events, reply) => {
+                    let sent = post_events(&client, &base_url, "events/batch", &events).await;
+                    let _ = reply.send(sent);
                 }
                 Request::Health(reply) => {
                     let _ = reply.send(health(&client, &base_url).await);
@@ -151,14 +157,16 @@ async fn search(
     decode(&body)
 }
 
-async fn apply(
+/// Sends one event or a batch (`path` `events` or `events/batch`).
+async fn post_events(
     client: &awc::Client,
     base_url: &str,
-    event: &SearchEvent,
+    path: &str,
+    events: &impl serde::Serialize,
 ) -> Result<(), SearchError> {
     let response = client
-        .post(format!("{base_url}/events"))
-        .send_json(event)
+        .post(format!("{base_url}/{path}"))
+        .send_json(events)
         .await
         .map_err(unreachable)?;
     read_body!(response).map(|_| ())
@@ -187,6 +195,10 @@ impl SearchPort for HttpSearch {
 
     async fn apply(&self, event: SearchEvent) -> Result<(), SearchError> {
         self.ask(|reply| Request::Apply(event, reply)).await
+    }
+
+    async fn apply_all(&self, events: Vec<SearchEvent>) -> Result<(), SearchError> {
+        self.ask(|reply| Request::ApplyAll(events, reply)).await
     }
 
     async fn health(&self) -> Result<SearchHealth, SearchError> {

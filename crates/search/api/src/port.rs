@@ -17,6 +17,18 @@ pub trait SearchPort: Send + Sync {
     /// other types are ignored. When this returns, the change is searchable.
     async fn apply(&self, event: SearchEvent) -> Result<(), SearchError>;
 
+    /// Applies `events` in order, as one change where the adapter can (the in-process index
+    /// commits once): when this returns, all of them are searchable. On
+    /// [`SearchError::Invalid`] (an event that can never apply) some may have been applied;
+    /// apply them one at a time to skip that one (applying is idempotent). The default
+    /// applies them one at a time.
+    async fn apply_all(&self, events: Vec<SearchEvent>) -> Result<(), SearchError> {
+        for event in events {
+            self.apply(event).await?;
+        }
+        Ok(())
+    }
+
     /// Whether the index can be used, and what it holds.
     async fn health(&self) -> Result<SearchHealth, SearchError>;
 }

@@ -343,11 +343,18 @@ pub(crate) fn published_documents(
 
 /// Author, state and slug of a post.
 pub(crate) fn authorship(conn: &mut DbConnection, id: i64) -> StoreResult<Option<Authorship>> {
-    Ok(row_by_id(conn, id)?.map(|row| Authorship {
-        post_id: row.id,
-        author_id: row.author_id,
-        status: row.status(),
-        slug: row.slug,
+    // Only these columns: the whole row carries both bodies, which PostgreSQL would read
+    // and decompress for nothing.
+    let row: Option<(i64, String, String)> = posts::table
+        .find(id)
+        .select((posts::author_id, posts::status, posts::slug))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(author_id, status, slug)| Authorship {
+        post_id: id,
+        author_id,
+        status: rows::status_of(&status),
+        slug,
     }))
 }
 
@@ -356,13 +363,15 @@ pub(crate) fn neighbours(
     conn: &mut DbConnection,
     id: i64,
 ) -> StoreResult<(Option<PostLink>, Option<PostLink>)> {
-    let Some(row) = row_by_id(conn, id)? else {
+    let row: Option<(String, Option<NaiveDateTime>)> = posts::table
+        .find(id)
+        .select((posts::status, posts::published_at))
+        .first(conn)
+        .optional()?;
+    let Some((status, published_at)) = row else {
         return Err(PostsError::NotFound.into());
     };
-    let Some(at) = row
-        .published_at
-        .filter(|_| row.status() == PostStatus::Published)
-    else {
+    let Some(at) = published_at.filter(|_| status == PUBLISHED) else {
         return Ok((None, None));
     };
     let older: Option<(i64, String, String)> = posts::table

@@ -10,6 +10,12 @@ use posts_api::{Post, PostStatus, PostSummary, TocItem};
 use crate::error::StoreResult;
 use crate::schema::{post_favorites, post_tags, posts};
 
+/// A stored status; an unknown value (impossible under the CHECK constraint) reads as
+/// draft, the least visible state.
+pub(crate) fn status_of(stored: &str) -> PostStatus {
+    PostStatus::parse(stored).unwrap_or(PostStatus::Draft)
+}
+
 /// A `posts` row.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = posts)]
@@ -33,10 +39,9 @@ pub(crate) struct PostRow {
 }
 
 impl PostRow {
-    /// The row's status; an unknown value (impossible under the CHECK constraint) reads as
-    /// draft, the least visible state.
+    /// The row's status (see [`status_of`]).
     pub(crate) fn status(&self) -> PostStatus {
-        PostStatus::parse(&self.status).unwrap_or(PostStatus::Draft)
+        status_of(&self.status)
     }
 
     fn toc(&self) -> Vec<TocItem> {

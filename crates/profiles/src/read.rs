@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 use kernel::DbConnection;
-use profiles_api::{Profile, ProfileCard};
+use profiles_api::{Byline, Profile, ProfileCard};
 
 use crate::error::StoreResult;
 use crate::rows::{self, UserRow};
@@ -78,7 +78,7 @@ pub(crate) fn cards_by_ids(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<
             .select(columns)
             .load(conn)?,
     };
-    let mut cards: Vec<ProfileCard> = found
+    let cards = found
         .into_iter()
         .map(|(id, username, bio_markdown, avatar_url)| ProfileCard {
             id,
@@ -87,6 +87,53 @@ pub(crate) fn cards_by_ids(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<
             avatar_url,
         })
         .collect();
-    cards.sort_by_key(|card| order.get(&card.id).copied());
-    Ok(cards)
+    Ok(in_order(cards, &order, |card| card.id))
+}
+
+/// The columns of a byline.
+type BylineRow = (i64, String, String, String, Option<String>, Option<String>);
+
+/// Bylines of the profiles with these ids, in the order asked, each once, in one query
+/// (kept prepared for a single id, like [`cards_by_ids`]).
+pub(crate) fn bylines_by_ids(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Byline>> {
+    let (wanted, order) = distinct(ids);
+    let columns = (
+        users::id,
+        users::username,
+        users::display_name,
+        users::bio_html,
+        users::avatar_url,
+        users::website_url,
+    );
+    let found: Vec<BylineRow> = match wanted.as_slice() {
+        [] => return Ok(Vec::new()),
+        [one] => users::table
+            .filter(users::id.eq(*one))
+            .select(columns)
+            .load(conn)?,
+        many => users::table
+            .filter(users::id.eq_any(many))
+            .select(columns)
+            .load(conn)?,
+    };
+    let bylines = found
+        .into_iter()
+        .map(
+            |(id, username, display_name, bio_html, avatar_url, website_url)| Byline {
+                id,
+                username,
+                display_name,
+                bio_html,
+                avatar_url,
+                website_url,
+            },
+        )
+        .collect();
+    Ok(in_order(bylines, &order, |byline| byline.id))
+}
+
+/// `items` sorted by their id's position in `order`.
+fn in_order<T>(mut items: Vec<T>, order: &HashMap<i64, usize>, id: impl Fn(&T) -> i64) -> Vec<T> {
+    items.sort_by_key(|item| order.get(&id(item)).copied());
+    items
 }

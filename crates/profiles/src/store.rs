@@ -8,8 +8,8 @@ use kernel::db::write_transaction;
 use kernel::outbox::OutboxSignal;
 use kernel::{Clock, DbConnection, DbPool};
 use profiles_api::{
-    AccountSummary, ApiToken, NewAccount, Profile, ProfileCard, ProfileChanges, ProfilesError,
-    ProfilesPort, Role, Session, SignupPolicy, Viewer,
+    AccountSummary, ApiToken, Byline, NewAccount, Profile, ProfileCard, ProfileChanges,
+    ProfilesError, ProfilesPort, Role, Session, SignupPolicy, Viewer,
 };
 
 use crate::accounts::{self, Origin};
@@ -144,6 +144,11 @@ impl ProfilesPort for SqlProfiles {
 
     async fn cards_by_ids(&self, ids: Vec<i64>) -> Result<Vec<ProfileCard>, ProfilesError> {
         self.lookup(move |conn| read::cards_by_ids(conn, &ids))
+            .await
+    }
+
+    async fn bylines_by_ids(&self, ids: Vec<i64>) -> Result<Vec<Byline>, ProfilesError> {
+        self.lookup(move |conn| read::bylines_by_ids(conn, &ids))
             .await
     }
 

@@ -15,6 +15,6 @@ pub use events::ProfileEvent;
 pub use port::ProfilesPort;
 pub use role::Role;
 pub use types::{
-    AccountSummary, ApiToken, NewAccount, Profile, ProfileCard, ProfileChanges, Session,
+    AccountSummary, ApiToken, Byline, NewAccount, Profile, ProfileCard, ProfileChanges, Session,
     SignupPolicy, Viewer,
 };

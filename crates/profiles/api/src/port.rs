@@ -3,8 +3,8 @@
 use async_trait::async_trait;
 
 use crate::{
-    AccountSummary, ApiToken, NewAccount, Profile, ProfileCard, ProfileChanges, ProfilesError,
-    Role, Session, SignupPolicy, Viewer,
+    AccountSummary, ApiToken, Byline, NewAccount, Profile, ProfileCard, ProfileChanges,
+    ProfilesError, Role, Session, SignupPolicy, Viewer,
 };
 
 /// What the profiles module answers. Every write runs in one transaction; changes others may
@@ -34,6 +34,18 @@ pub trait ProfilesPort: Send + Sync {
             .await?
             .into_iter()
             .map(ProfileCard::from)
+            .collect())
+    }
+
+    /// Bylines (names, bio, picture, site) of the profiles with these ids, in the order asked
+    /// (unknown ids skipped, repeats once), in one query: for reader pages, which show no
+    /// counts. The default takes them from [`ProfilesPort::by_ids`].
+    async fn bylines_by_ids(&self, ids: Vec<i64>) -> Result<Vec<Byline>, ProfilesError> {
+        Ok(self
+            .by_ids(ids)
+            .await?
+            .into_iter()
+            .map(Byline::from)
             .collect())
     }
 

@@ -35,6 +35,37 @@ impl From<Profile> for ProfileCard {
     }
 }
 
+/// What a page shows of an author beside their writing: names, bio, picture and site,
+/// without the follow counts of a full [`Profile`] (one query for any number of authors).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Byline {
+    /// Id, opaque outside the profiles module.
+    pub id: i64,
+    /// Unique (regardless of case) name, as the owner typed it; in URLs under `/authors/`.
+    pub username: String,
+    /// The name shown; the username unless the owner chose another.
+    pub display_name: String,
+    /// The bio rendered to sanitized HTML.
+    pub bio_html: String,
+    /// Picture (http or https URL).
+    pub avatar_url: Option<String>,
+    /// The owner's own site (http or https URL).
+    pub website_url: Option<String>,
+}
+
+impl From<Profile> for Byline {
+    fn from(profile: Profile) -> Self {
+        Byline {
+            id: profile.id,
+            username: profile.username,
+            display_name: profile.display_name,
+            bio_html: profile.bio_html,
+            avatar_url: profile.avatar_url,
+            website_url: profile.website_url,
+        }
+    }
+}
+
 /// A public profile, as pages and the API show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {

@@ -1,7 +1,7 @@
 //! Following: idempotent, counted, batched.
 
 use kernel::Backend;
-use profiles_api::{ProfileCard, ProfilesError, ProfilesPort};
+use profiles_api::{Byline, ProfileCard, ProfileChanges, ProfilesError, ProfilesPort};
 
 use super::fixture;
 
@@ -108,7 +108,50 @@ async fn profiles_in_bulk_keep_the_order_asked(backend: Backend) {
     assert!(f.profiles.cards_by_ids(vec![]).await.unwrap().is_empty());
 }
 
+async fn bylines_carry_each_column_in_the_order_asked(backend: Backend) {
+    let f = fixture(backend);
+    let alice = f.register("alice").await;
+    let bob = f.register("bob").await;
+    let changes = ProfileChanges {
+        display_name: "Alice Liddell".into(),
+        bio_markdown: "Curious *always*.".into(),
+        avatar_url: Some("https://example.org/alice.png".into()),
+        website_url: Some("https://alice.example.org/".into()),
+    };
+    f.profiles.update_profile(&alice, changes).await.unwrap();
+    f.profiles.follow(&bob, "alice").await.unwrap();
+
+    let bylines = f
+        .profiles
+        .bylines_by_ids(vec![bob.id, 999_999, alice.id, bob.id])
+        .await
+        .unwrap();
+    let names: Vec<&str> = bylines.iter().map(|b| b.username.as_str()).collect();
+    assert_eq!(
+        names,
+        ["bob", "alice"],
+        "order kept, unknown skipped, repeats once"
+    );
+    assert_eq!(
+        bylines[1],
+        Byline {
+            id: alice.id,
+            username: "alice".into(),
+            display_name: "Alice Liddell".into(),
+            bio_html: "<p>Curious <em>always</em>.</p>\n".into(),
+            avatar_url: Some("https://example.org/alice.png".into()),
+            website_url: Some("https://alice.example.org/".into()),
+        }
+    );
+    // The same as the full profile says, with or without several ids at once.
+    let profile = f.profiles.by_id(alice.id).await.unwrap().unwrap();
+    let one = f.profiles.bylines_by_ids(vec![alice.id]).await.unwrap();
+    assert_eq!(one, vec![Byline::from(profile)]);
+    assert!(f.profiles.bylines_by_ids(vec![]).await.unwrap().is_empty());
+}
+
 on_both_backends!(
     following_is_idempotent_and_counted,
     profiles_in_bulk_keep_the_order_asked,
+    bylines_carry_each_column_in_the_order_asked,
 );

@@ -4,7 +4,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use posts_api::{PageRequest, PostFilter};
 
-use profiles_api::Viewer;
+use profiles_api::{Byline, Viewer};
 
 use super::AppState;
 use super::auth::MaybeSignedIn;
@@ -90,19 +90,21 @@ async fn render(
         }
         _ => None,
     };
-    let author = AuthorView::new(&profile);
+    let (profile_id, followers) = (profile.id, profile.followers);
+    let author = AuthorView::new(Byline::from(profile));
     let links = PageLinks::new(
-        &format!("/authors/{}/", path_segment(&profile.username)),
+        &format!("/authors/{}/", path_segment(&author.username)),
         &page,
         number,
     );
     let total = page.total;
-    let mut deps = vec![Dep::AuthorPosts(profile.id), Dep::Profile(profile.id)];
+    let mut deps = vec![Dep::AuthorPosts(profile_id), Dep::Profile(profile_id)];
     // Each post too: its comment count shows.
     deps.extend(page.posts.iter().map(|p| Dep::Post(p.id)));
     let posts = PostItem::list(state, page).await?;
     let html = state.pages.render(chrome, "author.html", |context| {
         context.insert("author", &author);
+        context.insert("followers", &followers);
         context.insert("follow", &follow);
         context.insert("total", &total);
         context.insert("posts", &posts);

@@ -7,6 +7,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use posts_api::{Post, PostFilter, normalise_tag};
+use profiles_api::Byline;
 use serde::Serialize;
 
 use super::AppState;
@@ -237,14 +238,16 @@ pub(crate) async fn author(
         .await
         .map_err(|e| PageError::Unavailable(e.to_string()))?
         .ok_or(PageError::NotFound)?;
-    let name = AuthorView::new(&profile).display_name;
-    let segment = path_segment(&profile.username);
+    let author_id = profile.id;
+    let author = AuthorView::new(Byline::from(profile));
+    let name = author.display_name;
+    let segment = path_segment(&author.username);
     let scope = Scope {
         filter: PostFilter {
-            author_id: Some(profile.id),
+            author_id: Some(author_id),
             ..PostFilter::default()
         },
-        deps: vec![Dep::AuthorPosts(profile.id), Dep::Profile(profile.id)],
+        deps: vec![Dep::AuthorPosts(author_id), Dep::Profile(author_id)],
         title: format!("{name} · {}", state.pages.site_title()),
         description: format!("Posts by {name} on {}", state.pages.site_title()),
         home_path: format!("/authors/{segment}"),

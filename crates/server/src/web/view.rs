@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use posts_api::{PostPage, PostSummary};
-use profiles_api::Profile;
+use profiles_api::Byline;
 use serde::Serialize;
 
 use super::AppState;
@@ -52,27 +52,25 @@ pub(crate) struct AuthorView {
     pub(crate) avatar_url: Option<String>,
     pub(crate) bio_html: String,
     pub(crate) website_url: Option<String>,
-    pub(crate) followers: u64,
 }
 
 impl AuthorView {
-    pub(crate) fn new(profile: &Profile) -> Self {
+    pub(crate) fn new(byline: Byline) -> Self {
         Self {
-            username: profile.username.clone(),
-            display_name: if profile.display_name.trim().is_empty() {
-                profile.username.clone()
+            display_name: if byline.display_name.trim().is_empty() {
+                byline.username.clone()
             } else {
-                profile.display_name.clone()
+                byline.display_name
             },
-            avatar_url: profile.avatar_url.clone(),
-            bio_html: profile.bio_html.clone(),
-            website_url: profile.website_url.clone(),
-            followers: profile.followers,
+            username: byline.username,
+            avatar_url: byline.avatar_url,
+            bio_html: byline.bio_html,
+            website_url: byline.website_url,
         }
     }
 }
 
-/// Authors of `ids`, fetched in one call to the profiles port (no N+1).
+/// Authors of `ids`, fetched in one call to the profiles port (one query, no N+1).
 pub(crate) async fn authors(
     state: &AppState,
     ids: impl IntoIterator<Item = i64>,
@@ -83,14 +81,14 @@ pub(crate) async fn authors(
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let profiles = state
+    let bylines = state
         .profiles
-        .by_ids(ids)
+        .bylines_by_ids(ids)
         .await
         .map_err(|e| PageError::Unavailable(e.to_string()))?;
-    Ok(profiles
-        .iter()
-        .map(|p| (p.id, AuthorView::new(p)))
+    Ok(bylines
+        .into_iter()
+        .map(|byline| (byline.id, AuthorView::new(byline)))
         .collect())
 }
 

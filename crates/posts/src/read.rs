@@ -1,8 +1,8 @@
 //! Queries: what readers, authors and other modules may see.
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
-use diesel::prelude::*;
 use diesel::dsl::exists;
+use diesel::prelude::*;
 use kernel::DbConnection;
 use kernel::db::DbBackend;
 use posts_api::{
@@ -11,7 +11,7 @@ use posts_api::{
 };
 
 use crate::error::StoreResult;
-use crate::rows::{self, PostRow, SummaryRow};
+use crate::rows::{self, PostRow, SummaryRow, WithExtras};
 use crate::schema::{post_favorites, post_slug_redirects, post_tags, posts};
 use crate::validate::normalise_tag;
 
@@ -164,14 +164,14 @@ pub(crate) fn published_page(
 ) -> StoreResult<PostPage> {
     let offset = checked_offset(request)?;
     let total = total_matching(conn, filter)?;
-    let rows: Vec<SummaryRow> = published_matching(filter)
+    let rows: Vec<WithExtras<SummaryRow>> = published_matching(filter)
         .order((posts::published_at.desc(), posts::id.desc()))
         .limit(i64::from(request.per_page))
         .offset(offset)
-        .select(SummaryRow::as_select())
+        .select((SummaryRow::as_select(), rows::extras()))
         .load(conn)?;
     Ok(PostPage {
-        posts: rows::summaries(conn, rows)?,
+        posts: rows::summaries_with(rows),
         request,
         total: u64::try_from(total).unwrap_or(0),
     })
@@ -194,18 +194,18 @@ pub(crate) fn published_slice(
     let offset = i64::try_from(offset)
         .map_err(|_| PostsError::invalid("offset", "That offset is too large."))?;
     let total = total_matching(conn, filter)?;
-    let rows: Vec<SummaryRow> = if offset >= total {
+    let rows: Vec<WithExtras<SummaryRow>> = if offset >= total {
         Vec::new()
     } else {
         published_matching(filter)
             .order((posts::published_at.desc(), posts::id.desc()))
             .limit(i64::from(limit))
             .offset(offset)
-            .select(SummaryRow::as_select())
+            .select((SummaryRow::as_select(), rows::extras()))
             .load(conn)?
     };
     Ok(PostSlice {
-        posts: rows::summaries(conn, rows)?,
+        posts: rows::summaries_with(rows),
         total: u64::try_from(total).unwrap_or(0),
     })
 }
@@ -239,12 +239,12 @@ pub(crate) fn recent_published(
         )
         .into());
     }
-    let rows: Vec<PostRow> = published_matching(filter)
+    let rows: Vec<WithExtras<PostRow>> = published_matching(filter)
         .order((posts::published_at.desc(), posts::id.desc()))
         .limit(i64::from(limit))
-        .select(PostRow::as_select())
+        .select((PostRow::as_select(), rows::extras()))
         .load(conn)?;
-    rows::full_posts(conn, rows)
+    Ok(rows::full_posts_with(rows))
 }
 
 /// The post at `slug` as `viewer` may see it, or where it moved.
@@ -260,17 +260,19 @@ pub(crate) fn by_slug(
     if slug.chars().any(char::is_control) {
         return Err(PostsError::NotFound.into());
     }
-    let row: Option<PostRow> = posts::table
+    let found: Option<WithExtras<PostRow>> = posts::table
         .filter(posts::slug.eq(slug))
-        .select(PostRow::as_select())
+        .select((PostRow::as_select(), rows::extras()))
         .get_result(conn)
         .optional()?;
-    if let Some(row) = row {
-        return if visible(&row) {
-            Ok(SlugLookup::Found(Box::new(rows::full_post(conn, row)?)))
-        } else {
-            Err(PostsError::NotFound.into())
-        };
+    if let Some(found) = found {
+        if !visible(&found.0) {
+            return Err(PostsError::NotFound.into());
+        }
+        let post = rows::full_posts_with(vec![found]).pop();
+        return post
+            .map(|post| SlugLookup::Found(Box::new(post)))
+            .ok_or_else(|| PostsError::NotFound.into());
     }
     let moved_to: Option<i64> = post_slug_redirects::table
         .find(slug)

@@ -11,7 +11,7 @@ use super::AppState;
 use super::auth::Session;
 use super::comment_view::{CommentForm, CommentView, Viewing, comments_actor};
 use super::errors::PageError;
-use super::view::{authors, path_segment};
+use super::view::{AuthorView, authors, path_segment};
 
 /// A comment that was refused, shown again in its form with the reason.
 #[derive(Debug, Clone, Default)]
@@ -45,6 +45,9 @@ pub(crate) struct CommentSection {
     /// Whose comments show (their names change with their profiles).
     #[serde(skip)]
     author_ids: Vec<i64>,
+    /// The post's author, named in the same lookup as the commenters.
+    #[serde(skip)]
+    post_author: Option<AuthorView>,
 }
 
 impl CommentSection {
@@ -66,14 +69,24 @@ impl CommentSection {
     pub(crate) fn author_ids(&self) -> &[i64] {
         &self.author_ids
     }
+
+    /// The post's author as the byline shows them (`None` if the account is gone), taken
+    /// out of the section.
+    pub(crate) fn take_post_author(&mut self) -> Option<AuthorView> {
+        self.post_author.take()
+    }
 }
 
 /// The section for the post `post_id` at `slug`, as `session` may see it. `refused` puts a
-/// refused comment back in its form; `notice` is shown to signed-in viewers.
+/// refused comment back in its form; `notice` is shown to signed-in viewers. The post's
+/// author (`post_author_id`) is named in the same profiles lookup as the commenters, for the
+/// page's byline ([`CommentSection::take_post_author`]).
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn comment_section(
     state: &AppState,
     session: Option<&Session>,
     post_id: i64,
+    post_author_id: i64,
     slug: &str,
     published: bool,
     refused: Option<Refused>,
@@ -91,7 +104,12 @@ pub(crate) async fn comment_section(
         Err(other) => return Err(other.into()),
     };
     let count = thread.visible_count();
-    let names = authors(state, thread.comments.iter().filter_map(|c| c.author_id)).await?;
+    let commenter_ids: Vec<i64> = thread.comments.iter().filter_map(|c| c.author_id).collect();
+    let mut names = authors(state, commenter_ids.iter().copied().chain([post_author_id])).await?;
+    let post_author = names.get(&post_author_id).cloned();
+    if !commenter_ids.contains(&post_author_id) {
+        names.remove(&post_author_id);
+    }
     let author_ids = names.keys().copied().collect();
     let post_path = path_segment(slug);
     let viewing = Viewing {
@@ -146,5 +164,6 @@ pub(crate) async fn comment_section(
         notice: notice.filter(|_| session.is_some()),
         error,
         author_ids,
+        post_author,
     })
 }

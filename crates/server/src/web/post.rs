@@ -194,13 +194,11 @@ pub(crate) async fn render_html(
         slug: path_segment(&l.slug),
         title: l.title,
     };
-    let author = super::view::authors(state, [post.author_id])
-        .await?
-        .remove(&post.author_id);
     let mut comments = comment_section(
         state,
         session,
         post.id,
+        post.author_id,
         &post.slug,
         published,
         page.refused,
@@ -208,6 +206,7 @@ pub(crate) async fn render_html(
     )
     .await?;
     deps.extend(comments.author_ids().iter().map(|id| Dep::Profile(*id)));
+    let author = comments.take_post_author();
     let header_slot = slots.map(|slots| {
         comments.use_key_slot(&slots.key());
         slots.header()

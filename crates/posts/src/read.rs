@@ -363,29 +363,29 @@ pub(crate) fn authorship(conn: &mut DbConnection, id: i64) -> StoreResult<Option
     }))
 }
 
-/// The published posts just older and just newer than `id`.
+/// The published posts just before and after post `id`: `(older, newer)`; none for a post
+/// that is not published (or does not exist). One statement each: the post's own date is a
+/// subquery, not a query of its own.
 pub(crate) fn neighbours(
     conn: &mut DbConnection,
     id: i64,
 ) -> StoreResult<(Option<PostLink>, Option<PostLink>)> {
-    let row: Option<(String, Option<NaiveDateTime>)> = posts::table
-        .find(id)
-        .select((posts::status, posts::published_at))
-        .first(conn)
-        .optional()?;
-    let Some((status, published_at)) = row else {
-        return Err(PostsError::NotFound.into());
-    };
-    let Some(at) = published_at.filter(|_| status == PUBLISHED) else {
-        return Ok((None, None));
+    let pivot = diesel::alias!(posts as pivot);
+    // The post's date, if it is published (else NULL, which no comparison matches).
+    let at = || {
+        pivot
+            .filter(pivot.field(posts::id).eq(id))
+            .filter(pivot.field(posts::status).eq(PUBLISHED))
+            .select(pivot.field(posts::published_at))
+            .single_value()
     };
     let older: Option<(i64, String, String)> = posts::table
         .filter(posts::status.eq(PUBLISHED))
         // A range on the index (`<= at`), then the tie-break: with the whole condition as
         // one OR, SQLite would walk the index from the far end.
-        .filter(posts::published_at.le(at))
+        .filter(posts::published_at.le(at()))
         .filter(diesel::dsl::not(
-            posts::published_at.eq(at).and(posts::id.ge(id)),
+            posts::published_at.eq(at()).and(posts::id.ge(id)),
         ))
         .order((posts::published_at.desc(), posts::id.desc()))
         .select((posts::id, posts::slug, posts::title))
@@ -393,9 +393,9 @@ pub(crate) fn neighbours(
         .optional()?;
     let newer: Option<(i64, String, String)> = posts::table
         .filter(posts::status.eq(PUBLISHED))
-        .filter(posts::published_at.ge(at))
+        .filter(posts::published_at.ge(at()))
         .filter(diesel::dsl::not(
-            posts::published_at.eq(at).and(posts::id.le(id)),
+            posts::published_at.eq(at()).and(posts::id.le(id)),
         ))
         .order((posts::published_at.asc(), posts::id.asc()))
         .select((posts::id, posts::slug, posts::title))

@@ -640,6 +640,13 @@ async fn lists_paginate_and_link_neighbours(backend: Backend) {
     let (older, newer) = f.posts.neighbours(ids[0]).await.unwrap();
     assert!(older.is_none());
     assert_eq!(newer.unwrap().slug, "post-2");
+    for unpublished in [draft_only.id, 999_999] {
+        assert_eq!(
+            f.posts.neighbours(unpublished).await.unwrap(),
+            (None, None),
+            "a draft or a missing post has no neighbours"
+        );
+    }
 
     let found = f
         .posts

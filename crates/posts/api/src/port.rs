@@ -76,7 +76,8 @@ pub trait PostsPort: Send + Sync {
     /// Who wrote a post and its state, for permission checks elsewhere.
     async fn authorship(&self, post_id: i64) -> Result<Option<Authorship>, PostsError>;
 
-    /// The published posts just before and after this one: `(older, newer)`.
+    /// The published posts just before and after this one: `(older, newer)`; neither for a
+    /// post that is not published or does not exist.
     async fn neighbours(
         &self,
         post_id: i64,

@@ -8,7 +8,7 @@ use server::config::{Config, ConfigArgs};
 use server::{Application, startup, telemetry};
 
 fn main() -> ExitCode {
-    cap_malloc_arenas();
+    tune_malloc();
     telemetry::init();
     match Cli::parse().into_command() {
         Command::Serve(args) => serve(args),
@@ -52,14 +52,26 @@ fn main() -> ExitCode {
 /// at the same throughput.
 const MALLOC_ARENAS: i32 = 2;
 
-/// Applies [`MALLOC_ARENAS`] (glibc only; other C libraries keep their defaults).
+/// Blocks at least this large are mapped on their own and given back to the system when
+/// freed. glibc's default threshold rises to the largest block freed so far, so the search
+/// writer's 1 MiB buffers (up to its 32 MiB budget while indexing a backlog) would end up
+/// kept in the heap for good after the first burst. Measured with 10,000 posts indexed by
+/// the serving process, then loaded: 42 MiB resident at 512 KiB, 51 to 87 MiB with glibc's
+/// default. At 512 KiB, though, each response of the 540 KB Atom feed (actix-web copies a
+/// body into a buffer of its size) was mapped and unmapped; 1 MiB leaves those in the heap
+/// and still maps the search writer's buffers.
+const MALLOC_MMAP_THRESHOLD: i32 = 1024 * 1024;
+
+/// Applies [`MALLOC_ARENAS`] and [`MALLOC_MMAP_THRESHOLD`] (glibc only; other C libraries
+/// keep their defaults).
 #[allow(unsafe_code)]
-fn cap_malloc_arenas() {
+fn tune_malloc() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: `mallopt` only sets an allocator parameter. It runs first thing in `main`,
-    // before any other thread exists or any allocation depends on the setting.
+    // SAFETY: `mallopt` only sets allocator parameters. It runs first thing in `main`,
+    // before any other thread exists or any allocation depends on the settings.
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, MALLOC_ARENAS);
+        libc::mallopt(libc::M_MMAP_THRESHOLD, MALLOC_MMAP_THRESHOLD);
     }
 }
 

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 use kernel::DbConnection;
+use kernel::db::DbBackend;
 use profiles_api::{Byline, Profile, ProfileCard};
 
 use crate::error::StoreResult;
@@ -56,9 +57,8 @@ pub(crate) fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Pr
 /// The columns of a card.
 type CardRow = (i64, String, String, Option<String>);
 
-/// Cards of the profiles with these ids, in the order asked, each once, in one query (one
-/// whose SQL does not depend on the number of ids when there is one, so the connection
-/// keeps it prepared: the common case of a single article's author).
+/// Cards of the profiles with these ids, in the order asked, each once, in one query (kept
+/// prepared for a single id, see [`with_ids`]).
 pub(crate) fn cards_by_ids(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<ProfileCard>> {
     let (wanted, order) = distinct(ids);
     let columns = (
@@ -67,17 +67,10 @@ pub(crate) fn cards_by_ids(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<
         users::bio_markdown,
         users::avatar_url,
     );
-    let found: Vec<CardRow> = match wanted.as_slice() {
-        [] => return Ok(Vec::new()),
-        [one] => users::table
-            .filter(users::id.eq(*one))
-            .select(columns)
-            .load(conn)?,
-        many => users::table
-            .filter(users::id.eq_any(many))
-            .select(columns)
-            .load(conn)?,
-    };
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found: Vec<CardRow> = with_ids(&wanted).select(columns).load(conn)?;
     let cards = found
         .into_iter()
         .map(|(id, username, bio_markdown, avatar_url)| ProfileCard {
@@ -94,7 +87,7 @@ pub(crate) fn cards_by_ids(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<
 type BylineRow = (i64, String, String, String, Option<String>, Option<String>);
 
 /// Bylines of the profiles with these ids, in the order asked, each once, in one query
-/// (kept prepared for a single id, like [`cards_by_ids`]).
+/// (kept prepared for a single id, see [`with_ids`]).
 pub(crate) fn bylines_by_ids(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Byline>> {
     let (wanted, order) = distinct(ids);
     let columns = (
@@ -105,17 +98,10 @@ pub(crate) fn bylines_by_ids(conn: &mut DbConnection, ids: &[i64]) -> StoreResul
         users::avatar_url,
         users::website_url,
     );
-    let found: Vec<BylineRow> = match wanted.as_slice() {
-        [] => return Ok(Vec::new()),
-        [one] => users::table
-            .filter(users::id.eq(*one))
-            .select(columns)
-            .load(conn)?,
-        many => users::table
-            .filter(users::id.eq_any(many))
-            .select(columns)
-            .load(conn)?,
-    };
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found: Vec<BylineRow> = with_ids(&wanted).select(columns).load(conn)?;
     let bylines = found
         .into_iter()
         .map(
@@ -130,6 +116,16 @@ pub(crate) fn bylines_by_ids(conn: &mut DbConnection, ids: &[i64]) -> StoreResul
         )
         .collect();
     Ok(in_order(bylines, &order, |byline| byline.id))
+}
+
+/// The accounts with these ids. One id is compared with `=`, SQL that does not vary, so the
+/// connection keeps the statement prepared (the common case: a single author); SQLite's
+/// `IN (?, …)` is prepared afresh every time.
+fn with_ids(ids: &[i64]) -> users::BoxedQuery<'_, DbBackend> {
+    match ids {
+        [one] => users::table.filter(users::id.eq(*one)).into_boxed(),
+        many => users::table.filter(users::id.eq_any(many)).into_boxed(),
+    }
 }
 
 /// `items` sorted by their id's position in `order`.

@@ -185,7 +185,7 @@ fn with_tags_and_counts<R, T>(
 
 /// Joins a post's tags in [`extras`]: the unit separator, which no stored tag holds (tags
 /// with control characters are refused).
-const TAG_SEPARATOR: char = '\u{1f}';
+const TAG_SEPARATOR: &str = "\u{1f}";
 
 diesel::define_sql_function! {
     /// `string_agg(expr, delimiter)`: the values joined, in no set order (PostgreSQL, and
@@ -200,7 +200,7 @@ diesel::define_sql_function! {
 /// prepared.
 #[diesel::dsl::auto_type]
 pub(crate) fn extras() -> _ {
-    let separator: AsExprOf<&'static str, Text> = TAG_SEPARATOR_STR.into_sql::<Text>();
+    let separator: AsExprOf<&'static str, Text> = TAG_SEPARATOR.into_sql::<Text>();
     let tags = post_tags::table
         .filter(post_tags::post_id.eq(posts::id))
         .select(string_agg(post_tags::tag, separator))
@@ -211,9 +211,6 @@ pub(crate) fn extras() -> _ {
         .single_value();
     (tags, favorites)
 }
-
-/// [`TAG_SEPARATOR`] as a string, to bind.
-pub(crate) const TAG_SEPARATOR_STR: &str = "\u{1f}";
 
 /// A row with its [`extras`]: its tags joined, and its favorite count.
 pub(crate) type WithExtras<R> = (R, (Option<String>, Option<i64>));

@@ -1,6 +1,6 @@
 //! Queries: what readers, authors and other modules may see.
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
 use diesel::dsl::exists;
 use diesel::prelude::*;
 use kernel::DbConnection;
@@ -403,6 +403,16 @@ pub(crate) fn neighbours(
         .optional()?;
     let link = |(id, slug, title)| PostLink { id, slug, title };
     Ok((older.map(link), newer.map(link)))
+}
+
+/// Whether any scheduled post is due at `now`.
+pub(crate) fn any_due(conn: &mut DbConnection, now: DateTime<Utc>) -> StoreResult<bool> {
+    Ok(diesel::select(exists(
+        posts::table
+            .filter(posts::status.eq(PostStatus::Scheduled.as_str()))
+            .filter(posts::published_at.le(now.naive_utc())),
+    ))
+    .get_result(conn)?)
 }
 
 /// Every published post's slug, title and date, newest first.

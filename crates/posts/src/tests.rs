@@ -38,6 +38,8 @@ pub(crate) struct Fixture {
     pub(crate) pool: DbPool,
     pub(crate) clock: ManualClock,
     pub(crate) posts: SqlPosts,
+    /// The signal the posts module wakes the outbox with.
+    pub(crate) signal: OutboxSignal,
 }
 
 pub(crate) fn fixture(backend: Backend) -> Fixture {
@@ -49,12 +51,14 @@ pub(crate) fn fixture(backend: Backend) -> Fixture {
     )
     .unwrap();
     let clock = ManualClock::new(start());
-    let posts = SqlPosts::new(pool.clone(), Arc::new(clock.clone()), OutboxSignal::new());
+    let signal = OutboxSignal::new();
+    let posts = SqlPosts::new(pool.clone(), Arc::new(clock.clone()), signal.clone());
     Fixture {
         _db: db,
         pool,
         clock,
         posts,
+        signal,
     }
 }
 
@@ -264,7 +268,13 @@ async fn scheduled_posts_go_live_when_their_time_comes(backend: Backend) {
     );
 
     f.clock.advance(Duration::hours(1));
+    let wakes = f.signal.raised();
     assert_eq!(f.posts.publish_due().await.unwrap(), Vec::<i64>::new());
+    assert_eq!(
+        f.signal.raised(),
+        wakes,
+        "a look that finds nothing due wakes no one (the page cache would pause)"
+    );
     assert_eq!(
         f.posts.post_by_slug("later", None).await,
         Err(PostsError::NotFound)
@@ -272,6 +282,7 @@ async fn scheduled_posts_go_live_when_their_time_comes(backend: Backend) {
 
     f.clock.advance(Duration::hours(1) + Duration::seconds(30));
     assert_eq!(f.posts.publish_due().await.unwrap(), vec![post.id]);
+    assert!(f.signal.raised() > wakes, "publishing wakes the outbox");
     let SlugLookup::Found(live) = f.posts.post_by_slug("later", None).await.unwrap() else {
         panic!("published post found");
     };

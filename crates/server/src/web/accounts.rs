@@ -205,7 +205,7 @@ fn signed_in_redirect(
     next: &str,
 ) -> HttpResponse {
     let secure = state.pages.secure_cookies();
-    let now = chrono::Utc::now();
+    let now = state.clock.now();
     HttpResponse::SeeOther()
         .cookie(session_cookie(
             session.token,

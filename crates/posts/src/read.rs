@@ -294,12 +294,12 @@ pub(crate) fn published_by_ids(
     conn: &mut DbConnection,
     ids: &[i64],
 ) -> StoreResult<Vec<PostSummary>> {
-    let rows: Vec<SummaryRow> = posts::table
+    let rows: Vec<WithExtras<SummaryRow>> = posts::table
         .filter(posts::id.eq_any(ids))
         .filter(posts::status.eq(PUBLISHED))
-        .select(SummaryRow::as_select())
+        .select((SummaryRow::as_select(), rows::extras()))
         .load(conn)?;
-    let mut found = rows::summaries(conn, rows)?;
+    let mut found = rows::summaries_with(rows);
     found.sort_by_key(|post| ids.iter().position(|id| *id == post.id));
     Ok(found)
 }
@@ -491,18 +491,22 @@ pub(crate) fn tags(conn: &mut DbConnection) -> StoreResult<Vec<TagCount>> {
 
 /// Every post of `actor`, most recently changed first.
 pub(crate) fn posts_of(conn: &mut DbConnection, actor: Actor) -> StoreResult<Vec<PostSummary>> {
-    let rows: Vec<SummaryRow> = posts::table
+    let rows: Vec<WithExtras<SummaryRow>> = posts::table
         .filter(posts::author_id.eq(actor.id))
         .order((posts::updated_at.desc(), posts::id.desc()))
-        .select(SummaryRow::as_select())
+        .select((SummaryRow::as_select(), rows::extras()))
         .load(conn)?;
-    rows::summaries(conn, rows)
+    Ok(rows::summaries_with(rows))
 }
 
 /// A full post by id.
 pub(crate) fn post(conn: &mut DbConnection, id: i64) -> StoreResult<Post> {
-    match row_by_id(conn, id)? {
-        Some(row) => rows::full_post(conn, row),
-        None => Err(PostsError::NotFound.into()),
-    }
+    let found: Option<WithExtras<PostRow>> = posts::table
+        .find(id)
+        .select((PostRow::as_select(), rows::extras()))
+        .get_result(conn)
+        .optional()?;
+    found
+        .and_then(|found| rows::full_posts_with(vec![found]).pop())
+        .ok_or_else(|| PostsError::NotFound.into())
 }

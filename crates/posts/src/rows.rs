@@ -130,59 +130,6 @@ pub(crate) fn tags_of(
     Ok(tags)
 }
 
-/// Favorite counts of each post, in one query.
-pub(crate) fn favorite_counts(
-    conn: &mut DbConnection,
-    ids: &[i64],
-) -> StoreResult<HashMap<i64, u64>> {
-    let query = post_favorites::table
-        .group_by(post_favorites::post_id)
-        .select((post_favorites::post_id, diesel::dsl::count_star()));
-    // As in `tags_of`: one id with `=`, kept prepared.
-    let counts: Vec<(i64, i64)> = match ids {
-        [one] => query.filter(post_favorites::post_id.eq(*one)).load(conn)?,
-        many => query
-            .filter(post_favorites::post_id.eq_any(many))
-            .load(conn)?,
-    };
-    Ok(counts
-        .into_iter()
-        .map(|(id, n)| (id, u64::try_from(n).unwrap_or(0)))
-        .collect())
-}
-
-/// A full post with its tags and favorite count.
-pub(crate) fn full_post(conn: &mut DbConnection, row: PostRow) -> StoreResult<Post> {
-    let mut posts = full_posts(conn, vec![row])?;
-    posts
-        .pop()
-        .ok_or_else(|| posts_api::PostsError::NotFound.into())
-}
-
-/// Builds one value per row with its tags and favorite count, fetched for all rows in two
-/// batch queries (no N+1).
-fn with_tags_and_counts<R, T>(
-    conn: &mut DbConnection,
-    rows: Vec<R>,
-    id_of: fn(&R) -> i64,
-    build: fn(R, Vec<String>, u64) -> T,
-) -> StoreResult<Vec<T>> {
-    let ids: Vec<i64> = rows.iter().map(id_of).collect();
-    let mut tags = tags_of(conn, &ids)?;
-    let favorites = favorite_counts(conn, &ids)?;
-    Ok(rows
-        .into_iter()
-        .map(|row| {
-            let id = id_of(&row);
-            build(
-                row,
-                tags.remove(&id).unwrap_or_default(),
-                favorites.get(&id).copied().unwrap_or(0),
-            )
-        })
-        .collect())
-}
-
 /// Joins a post's tags in [`extras`]: the unit separator, which no stored tag holds (tags
 /// with control characters are refused).
 const TAG_SEPARATOR: &str = "\u{1f}";
@@ -240,17 +187,4 @@ pub(crate) fn full_posts_with(rows: Vec<WithExtras<PostRow>>) -> Vec<Post> {
 /// Summaries from rows read with their [`extras`].
 pub(crate) fn summaries_with(rows: Vec<WithExtras<SummaryRow>>) -> Vec<PostSummary> {
     with_extras(rows, SummaryRow::into_summary)
-}
-
-/// Full posts with their tags and favorite counts.
-pub(crate) fn full_posts(conn: &mut DbConnection, rows: Vec<PostRow>) -> StoreResult<Vec<Post>> {
-    with_tags_and_counts(conn, rows, |row| row.id, PostRow::into_post)
-}
-
-/// Summaries of many posts with their tags and favorite counts.
-pub(crate) fn summaries(
-    conn: &mut DbConnection,
-    rows: Vec<SummaryRow>,
-) -> StoreResult<Vec<PostSummary>> {
-    with_tags_and_counts(conn, rows, |row| row.id, SummaryRow::into_summary)
 }

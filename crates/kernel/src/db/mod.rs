@@ -13,6 +13,7 @@ mod pool;
 mod sqlite;
 mod transaction;
 mod url;
+mod writer_gate;
 
 pub use connection::{DbConnection, MultiBackend as DbBackend};
 pub use error::DbError;

@@ -5,6 +5,7 @@ use std::time::Duration;
 use diesel::r2d2::R2D2Connection;
 use diesel::{Connection, PgConnection};
 
+use super::writer_gate::{self, WriterGate};
 use super::{Backend, DatabaseUrl, DbConnection, DbError, sqlite};
 use crate::outbox::OutboxSignal;
 
@@ -68,6 +69,8 @@ impl PoolOptions {
 pub struct DbPool {
     pool: r2d2::Pool<ConnectionFactory>,
     url: DatabaseUrl,
+    /// On SQLite, the queue this pool's write transactions wait in (see [`writer_gate`]).
+    writer: Option<WriterGate>,
 }
 
 /// A connection checked out of the pool; returned to it on drop.
@@ -96,6 +99,7 @@ impl DbPool {
         Ok(Self {
             pool,
             url: url.clone(),
+            writer: (url.backend() == Backend::Sqlite).then(WriterGate::default),
         })
     }
 
@@ -116,7 +120,8 @@ impl DbPool {
     }
 
     /// Runs `work` with a pooled connection on tokio's blocking thread pool, so a slow query
-    /// never stalls the async workers.
+    /// never stalls the async workers. Write transactions it opens on SQLite wait in this
+    /// pool's writer queue (see [`writer_gate`]).
     pub async fn run<T, E, F>(&self, work: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
@@ -124,9 +129,12 @@ impl DbPool {
         E: From<DbError> + Send + 'static,
     {
         let pool = self.pool.clone();
+        let writer = self.writer.clone();
         tokio::task::spawn_blocking(move || {
+            // The connection first, then (inside `work`) the writer's turn: a writer holding
+            // its turn never waits for a connection, so the two cannot deadlock.
             let mut conn = pool.get().map_err(DbError::from)?;
-            work(&mut conn)
+            writer_gate::run_with(writer, || work(&mut conn))
         })
         .await
         .map_err(|e| E::from(DbError::Task(e.to_string())))?
@@ -223,5 +231,55 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn postgres_reads_run_with_or_without_a_free_connection() {
         reads_run_with_or_without_a_free_connection(Backend::Postgres).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite_write_transactions_queue_on_the_pools_writer_gate() {
+        let db = TestDatabase::create(Backend::Sqlite);
+        let pool = DbPool::connect(db.url()).unwrap();
+        let gate = pool
+            .writer
+            .clone()
+            .expect("a SQLite pool has a writer gate");
+        let outbox = OutboxSignal::new();
+
+        // Another writer holds the turn: a write through the pool does not start its
+        // transaction until the turn is given back.
+        let (held_tx, held_rx) = std::sync::mpsc::channel();
+        let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+        let holder = std::thread::spawn(move || {
+            let _turn = gate.turn();
+            held_tx.send(()).unwrap();
+            let _ = release_rx.recv();
+        });
+        held_rx.recv().unwrap();
+        let (started_tx, started_rx) = std::sync::mpsc::channel();
+        let write = {
+            let pool = pool.clone();
+            tokio::spawn(async move {
+                pool.write::<_, DbError, _>(&outbox, move |conn| {
+                    started_tx.send(()).unwrap();
+                    super::super::ping(conn)
+                })
+                .await
+            })
+        };
+        let waited = tokio::task::spawn_blocking(move || {
+            let early = started_rx.recv_timeout(Duration::from_millis(200));
+            release_tx.send(()).unwrap();
+            let late = started_rx.recv_timeout(Duration::from_secs(10));
+            (early.is_err(), late.is_ok())
+        })
+        .await
+        .unwrap();
+        holder.join().unwrap();
+        assert_eq!(waited, (true, true), "waited for the turn, then ran");
+        write.await.unwrap().unwrap();
+    }
+
+    #[test]
+    fn a_postgres_pool_has_no_writer_gate() {
+        let db = TestDatabase::create(Backend::Postgres);
+        assert!(DbPool::connect(db.url()).unwrap().writer.is_none());
     }
 }

@@ -6,12 +6,16 @@
 //! reader's snapshot current. `BEGIN IMMEDIATE` takes the write lock up front (waiting up to
 //! the busy timeout for it), so a read-then-write transaction never fails that way.
 //! PostgreSQL needs nothing special: a plain transaction is used there.
+//!
+//! On SQLite the outermost transaction first waits for its turn in the pool's writer queue,
+//! when it runs on a pool's thread (see [`super::writer_gate`]).
 
 use diesel::Connection;
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::result::Error as DieselError;
 
 use super::DbConnection;
+use super::writer_gate::WriterGate;
 
 type Manager = <DbConnection as Connection>::TransactionManager;
 
@@ -29,6 +33,12 @@ where
     if !outermost {
         return conn.transaction(work);
     }
+    let gate = match conn {
+        DbConnection::Sqlite(_) => WriterGate::current(),
+        DbConnection::Pg(_) => None,
+    };
+    // Held until the transaction has committed or rolled back.
+    let _turn = gate.as_ref().map(WriterGate::turn);
     match conn {
         DbConnection::Sqlite(inner) => {
             AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;

@@ -120,8 +120,9 @@ impl LiveSubscriber {
         let mut after = cursor.floor;
         let mut delivered = 0;
         loop {
+            // A pure read: in place on SQLite, no trip to the blocking pool (`DbPool::read`).
             let batch = pool
-                .run(move |conn| store::events_after(conn, after, batch_size))
+                .read(move |conn| store::events_after(conn, after, batch_size))
                 .await?;
             let full_batch = batch.len() as i64 == batch_size;
             for event in batch {

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use tokio::sync::{Notify, watch};
 use tokio::time::Instant;
 
@@ -296,57 +297,97 @@ impl Relay {
     ) -> Result<(ConsumerReport, bool), DbError> {
         let mut report = ConsumerReport::default();
         loop {
-            let consumer = handler.consumer().to_owned();
-            let limit = self.options.batch_size;
-            let batch = self
-                .pool
-                .run(move |conn| store::pending_for(conn, &consumer, limit))
-                .await?;
-            let full_batch = batch.len() as i64 == limit;
-            let ids: Vec<i64> = batch.iter().map(|event| event.id).collect();
-            let accepted: Vec<Event> = batch
-                .into_iter()
-                .filter(|event| handler.accepts(&event.event_type))
-                .collect();
-            // Every event below the one that failed was handled or is of no interest.
-            let mut handled_below = i64::MAX;
-            if !accepted.is_empty()
-                && let Err(failure) = handler.handle_batch(&accepted).await
-            {
-                let failed = &accepted[failure.handled.min(accepted.len() - 1)];
-                tracing::warn!(
-                    consumer = handler.consumer(),
-                    event_id = failed.id,
-                    event_type = %failed.event_type,
-                    error = %failure.error,
-                    "outbox handler failed; will retry"
-                );
-                handled_below = failed.id;
-                report.failure = Some(failure.error.0);
-            }
-            let handled: Vec<i64> = ids.into_iter().filter(|id| *id < handled_below).collect();
-            report.delivered += handled.len();
-            let consumer = handler.consumer().to_owned();
-            let now = self.clock.now();
+            let batch = self.take_batch(handler, drain).await?;
+            let full = batch.full;
+            report.delivered += batch.to_record.event_ids.len();
+            report.failure = batch.failure;
+            self.record(vec![batch.to_record]).await?;
             let failed = report.failure.is_some();
-            let settle = match drain {
-                _ if failed => None,
-                Drain::All => Some(self.floors.cutoff(now)),
-                Drain::OneBatch => self.floors.due(&consumer, now),
-            };
-            self.pool
-                .run(move |conn| {
-                    store::mark_delivered(conn, &consumer, &handled, now)?;
-                    if let Some(settled_before) = settle {
-                        store::settle_floor(conn, &consumer, settled_before)?;
+            if failed || !full || drain == Drain::OneBatch {
+                return Ok((report, full && !failed));
+            }
+        }
+    }
+
+    /// Hands `handler` its next batch of pending events; returns what is to be recorded (see
+    /// [`Relay::record`]), which nothing has recorded yet.
+    async fn take_batch(
+        &self,
+        handler: &Arc<dyn EventHandler>,
+        drain: Drain,
+    ) -> Result<TakenBatch, DbError> {
+        let consumer = handler.consumer().to_owned();
+        let limit = self.options.batch_size;
+        // A pure read: in place on SQLite, no trip to the blocking pool (`DbPool::read`).
+        let batch = self
+            .pool
+            .read(move |conn| store::pending_for(conn, &consumer, limit))
+            .await?;
+        let full = batch.len() as i64 == limit;
+        let ids: Vec<i64> = batch.iter().map(|event| event.id).collect();
+        let accepted: Vec<Event> = batch
+            .into_iter()
+            .filter(|event| handler.accepts(&event.event_type))
+            .collect();
+        // Every event below the one that failed was handled or is of no interest.
+        let mut handled_below = i64::MAX;
+        let mut failure = None;
+        if !accepted.is_empty()
+            && let Err(batch_failure) = handler.handle_batch(&accepted).await
+        {
+            let failed = &accepted[batch_failure.handled.min(accepted.len() - 1)];
+            tracing::warn!(
+                consumer = handler.consumer(),
+                event_id = failed.id,
+                event_type = %failed.event_type,
+                error = %batch_failure.error,
+                "outbox handler failed; will retry"
+            );
+            handled_below = failed.id;
+            failure = Some(batch_failure.error.0);
+        }
+        let consumer = handler.consumer().to_owned();
+        let now = self.clock.now();
+        let settle_before = match drain {
+            _ if failure.is_some() => None,
+            Drain::All => Some(self.floors.cutoff(now)),
+            Drain::OneBatch => self.floors.due(&consumer, now),
+        };
+        Ok(TakenBatch {
+            to_record: Deliveries {
+                consumer,
+                event_ids: ids.into_iter().filter(|id| *id < handled_below).collect(),
+                at: now,
+                settle_before,
+            },
+            full,
+            failure,
+        })
+    }
+
+    /// Records the deliveries of one or more consumers, and raises their floors where due,
+    /// in one write transaction (on SQLite it waits its turn with the other writers instead
+    /// of meeting one's lock: see `db::writer_gate`).
+    async fn record(&self, deliveries: Vec<Deliveries>) -> Result<(), DbError> {
+        if deliveries
+            .iter()
+            .all(|d| d.event_ids.is_empty() && d.settle_before.is_none())
+        {
+            return Ok(());
+        }
+        self.pool
+            .run(move |conn| {
+                crate::db::write_transaction(conn, |conn| {
+                    for d in &deliveries {
+                        store::mark_delivered(conn, &d.consumer, &d.event_ids, d.at)?;
+                        if let Some(settled_before) = d.settle_before {
+                            store::settle_floor(conn, &d.consumer, settled_before)?;
+                        }
                     }
                     Ok::<(), DbError>(())
                 })
-                .await?;
-            if failed || !full_batch || drain == Drain::OneBatch {
-                return Ok((report, full_batch && !failed));
-            }
-        }
+            })
+            .await
     }
 
     /// Clears a consumer's backoff after a good pass, or doubles it after a failed one
@@ -441,25 +482,68 @@ impl Relay {
         }
     }
 
-    /// Delivers one batch to each durable consumer not backing off; says whether any of
-    /// them may have more waiting.
+    /// Delivers one batch to each durable consumer not backing off, and records what they
+    /// took in one write; says whether any of them may have more waiting.
     async fn durable_pass(&self, retry_at: &mut HashMap<String, (Instant, Duration)>) -> bool {
         let now = Instant::now();
         let mut more = false;
+        let mut taken = Vec::new();
         for handler in &self.handlers {
             let name = handler.consumer().to_owned();
             if retry_at.get(&name).is_some_and(|(at, _)| *at > now) {
                 continue;
             }
-            let outcome = self.deliver_to(handler, Drain::OneBatch).await;
-            let outcome = outcome.map(|(report, full)| {
-                more |= full;
-                report.failure
-            });
-            self.pace(retry_at, name, outcome);
+            match self.take_batch(handler, Drain::OneBatch).await {
+                Ok(batch) => {
+                    more |= batch.full && batch.failure.is_none();
+                    taken.push(batch);
+                }
+                Err(error) => self.pace(retry_at, name, Err(error)),
+            }
+        }
+        let (to_record, outcomes): (Vec<Deliveries>, Vec<(String, Option<String>)>) = taken
+            .into_iter()
+            .map(|batch| {
+                let name = batch.to_record.consumer.clone();
+                (batch.to_record, (name, batch.failure))
+            })
+            .unzip();
+        match self.record(to_record).await {
+            Ok(()) => {
+                for (name, failure) in outcomes {
+                    self.pace(retry_at, name, Ok(failure));
+                }
+            }
+            Err(error) => {
+                // Nothing was recorded: every consumer of this pass is offered its batch again.
+                tracing::warn!(%error, "outbox relay cannot record deliveries; will retry");
+                more = false;
+                for (name, _) in outcomes {
+                    self.pace(retry_at, name, Ok(Some(error.to_string())));
+                }
+            }
         }
         more
     }
+}
+
+/// One consumer's batch, handled but not yet recorded.
+struct TakenBatch {
+    to_record: Deliveries,
+    /// The batch was full: more may be waiting.
+    full: bool,
+    /// The handler's error, if it failed part-way.
+    failure: Option<String>,
+}
+
+/// Deliveries of one consumer to record together.
+struct Deliveries {
+    consumer: String,
+    /// Events handled, or skipped as not accepted.
+    event_ids: Vec<i64>,
+    at: DateTime<Utc>,
+    /// Raise the consumer's floor over deliveries made before this time.
+    settle_before: Option<DateTime<Utc>>,
 }
 
 /// How much one delivery to a durable consumer takes on.

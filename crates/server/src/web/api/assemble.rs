@@ -40,7 +40,8 @@ fn gone() -> dto::Profile {
     }
 }
 
-/// The profiles with these ids as the asker sees them, in two calls.
+/// The profiles with these ids as the asker sees them, in at most two calls: nobody
+/// follows themselves, so the asker's own profile needs no lookup of its own.
 pub(crate) async fn profiles(
     state: &AppState,
     asker: Option<&ApiUser>,
@@ -49,10 +50,17 @@ pub(crate) async fn profiles(
     ids.sort_unstable();
     ids.dedup();
     let found = state.profiles.cards_by_ids(ids.clone()).await?;
+    let others: Vec<i64> = match asker {
+        Some(asker) => ids
+            .into_iter()
+            .filter(|id| *id != asker.viewer.id)
+            .collect(),
+        None => Vec::new(),
+    };
     let following: HashSet<i64> = match asker {
-        Some(asker) if !ids.is_empty() => state
+        Some(asker) if !others.is_empty() => state
             .profiles
-            .is_following(asker.viewer.id, ids)
+            .is_following(asker.viewer.id, others)
             .await?
             .into_iter()
             .collect(),
@@ -67,7 +75,8 @@ pub(crate) async fn profiles(
         .collect())
 }
 
-/// Which of these posts the asker marked favorite, in one call.
+/// Which of these posts the asker marked favorite, in one call. Give only posts somebody
+/// marked favorite (a favorites count above zero): the others cannot be the asker's.
 async fn favorited(
     state: &AppState,
     asker: Option<&ApiUser>,
@@ -84,6 +93,15 @@ async fn favorited(
     }
 }
 
+/// The ids among `(post id, favorites count)` that somebody marked favorite.
+fn favored(counts: &[(i64, u64)]) -> Vec<i64> {
+    counts
+        .iter()
+        .filter(|(_, count)| *count > 0)
+        .map(|(id, _)| *id)
+        .collect()
+}
+
 /// One article in full.
 pub(crate) async fn article(
     state: &AppState,
@@ -91,7 +109,7 @@ pub(crate) async fn article(
     post: Post,
 ) -> Result<dto::Article, ApiError> {
     let authors = profiles(state, asker, vec![post.author_id]).await?;
-    let favorited = favorited(state, asker, vec![post.id]).await?;
+    let favorited = favorited(state, asker, favored(&[(post.id, post.favorites_count)])).await?;
     Ok(dto::Article {
         created_at: timestamp(post.published_at.unwrap_or(post.created_at)),
         updated_at: timestamp(post.updated_at),
@@ -113,7 +131,8 @@ pub(crate) async fn previews(
     posts: Vec<PostSummary>,
 ) -> Result<Vec<dto::ArticlePreview>, ApiError> {
     let authors = profiles(state, asker, posts.iter().map(|p| p.author_id).collect()).await?;
-    let favorited = favorited(state, asker, posts.iter().map(|p| p.id).collect()).await?;
+    let counts: Vec<(i64, u64)> = posts.iter().map(|p| (p.id, p.favorites_count)).collect();
+    let favorited = favorited(state, asker, favored(&counts)).await?;
     Ok(posts
         .into_iter()
         .map(|post| dto::ArticlePreview {
@@ -157,5 +176,16 @@ pub(crate) fn comment(comment: comments_api::Comment, author: dto::Profile) -> d
         updated_at: timestamp(comment.updated_at),
         body: comment.body_markdown,
         author,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::favored;
+
+    #[test]
+    fn only_posts_somebody_favored_are_looked_up() {
+        assert_eq!(favored(&[(1, 0), (2, 3), (3, 0), (4, 1)]), vec![2, 4]);
+        assert!(favored(&[(1, 0)]).is_empty());
     }
 }

@@ -12,6 +12,7 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{HttpResponse, web};
 
+use super::slices::{SLICE, Sliced};
 use super::{CacheDeps, CachedPage, Encoding};
 use crate::web::AppState;
 use crate::web::auth::SESSION_COOKIE;
@@ -104,6 +105,8 @@ fn answer(page: &CachedPage, request: &actix_web::HttpRequest, encoding: Encodin
     let fresh = not_modified(request, &etag);
     let mut response = if fresh {
         HttpResponse::NotModified().finish()
+    } else if bytes.len() > SLICE {
+        HttpResponse::Ok().body(Sliced::new(bytes))
     } else {
         HttpResponse::Ok().body(bytes)
     };

@@ -27,6 +27,7 @@ mod compress;
 pub(crate) mod invalidation;
 pub(crate) mod middleware;
 pub(crate) mod personal;
+mod slices;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};

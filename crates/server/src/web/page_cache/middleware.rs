@@ -12,7 +12,7 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{HttpResponse, web};
 
-use super::slices::{SLICE, Sliced};
+use super::slices::{SLICE_ABOVE, Sliced};
 use super::{CacheDeps, CachedPage, Encoding};
 use crate::web::AppState;
 use crate::web::auth::SESSION_COOKIE;
@@ -105,7 +105,7 @@ fn answer(page: &CachedPage, request: &actix_web::HttpRequest, encoding: Encodin
     let fresh = not_modified(request, &etag);
     let mut response = if fresh {
         HttpResponse::NotModified().finish()
-    } else if bytes.len() > SLICE {
+    } else if bytes.len() > SLICE_ABOVE {
         HttpResponse::Ok().body(Sliced::new(bytes))
     } else {
         HttpResponse::Ok().body(bytes)

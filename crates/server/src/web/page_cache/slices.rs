@@ -1,12 +1,13 @@
-//! A cached body handed to the HTTP writer a slice at a time.
+//! A large cached body handed to the HTTP writer a slice at a time.
 //!
 //! actix-http copies every body chunk into its connection's write buffer before writing it
-//! to the socket. Given a large body in one chunk (a feed of long posts is half a megabyte),
-//! that buffer grows to the body's size, is too large to keep, and is freed after every
-//! response: each request then allocates, faults in and copies through fresh memory. Handed
-//! over in slices no larger than the buffer's usual size, the body goes through the same
-//! small buffer, which stays warm in the CPU cache. The slices share the cached bytes; nothing
-//! is copied to make them.
+//! to the socket, and keeps that buffer between responses only while it stays under 128 KiB.
+//! Given a larger body in one chunk (a feed of long posts is half a megabyte), the buffer
+//! grows to the body's size and is freed after every response, so each request allocates,
+//! faults in and copies through fresh memory. Handed over in slices, a large body goes
+//! through one buffer that is kept and stays warm in the CPU cache. Smaller bodies are best
+//! written whole: one chunk, one write. The slices share the cached bytes; nothing is copied
+//! to make them.
 
 use std::convert::Infallible;
 use std::pin::Pin;
@@ -15,8 +16,12 @@ use std::task::{Context, Poll};
 use actix_web::body::{BodySize, MessageBody};
 use actix_web::web::Bytes;
 
-/// The largest slice: actix-http's default HTTP/1 write buffer size (32 KiB).
-pub(crate) const SLICE: usize = 32 * 1024;
+/// Bodies up to this size go out in one chunk: with the response head, the write buffer
+/// they fill stays under the 128 KiB actix-http keeps between responses.
+pub(crate) const SLICE_ABOVE: usize = 120 * 1024;
+
+/// The largest slice of a larger body.
+const SLICE: usize = 64 * 1024;
 
 /// A body of known length, yielded in slices of at most [`SLICE`] bytes.
 #[derive(Debug)]

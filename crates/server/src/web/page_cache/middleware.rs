@@ -128,3 +128,33 @@ fn answer(page: &CachedPage, request: &actix_web::HttpRequest, encoding: Encodin
     }
     response
 }
+
+#[cfg(test)]
+mod tests {
+    use actix_web::body::{BodySize, MessageBody};
+    use actix_web::http::header::HeaderMap;
+    use actix_web::test::TestRequest;
+    use actix_web::web::Bytes;
+
+    use super::super::slices::SLICE_ABOVE;
+    use super::*;
+
+    async fn served(size: usize) -> (BodySize, Bytes, Bytes) {
+        let body: Bytes = (0..size).map(|i| b'a' + (i % 26) as u8).collect();
+        let page = CachedPage::new(HeaderMap::new(), "e".into(), body.clone(), Vec::new());
+        let request = TestRequest::default().to_http_request();
+        let response = answer(&page, &request, Encoding::Identity);
+        let length = response.body().size();
+        let bytes = body::to_bytes(response.into_body()).await.unwrap();
+        (length, bytes, body)
+    }
+
+    #[actix_web::test]
+    async fn small_and_large_pages_are_served_whole_with_their_length() {
+        for size in [10, SLICE_ABOVE, SLICE_ABOVE + 1, 5 * SLICE_ABOVE + 7] {
+            let (length, bytes, body) = served(size).await;
+            assert_eq!(length, BodySize::Sized(size as u64), "size {size}");
+            assert_eq!(bytes, body, "size {size}");
+        }
+    }
+}

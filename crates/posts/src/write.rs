@@ -18,6 +18,11 @@ use crate::validate::CleanDraft;
 
 fn set_tags(conn: &mut DbConnection, post_id: i64, tags: &[String]) -> StoreResult<()> {
     diesel::delete(post_tags::table.filter(post_tags::post_id.eq(post_id))).execute(conn)?;
+    add_tags(conn, post_id, tags)
+}
+
+/// Tags a post that has none yet (a new one).
+fn add_tags(conn: &mut DbConnection, post_id: i64, tags: &[String]) -> StoreResult<()> {
     for tag in tags {
         diesel::insert_into(post_tags::table)
             .values((post_tags::post_id.eq(post_id), post_tags::tag.eq(tag)))
@@ -53,13 +58,8 @@ pub(crate) fn create(
     actor: Actor,
     draft: &CleanDraft,
 ) -> StoreResult<i64> {
-    insert_draft(
-        conn,
-        now,
-        actor,
-        draft,
-        &render::derive(&draft.body_markdown),
-    )
+    let derived = render::derive(&draft.body_markdown);
+    insert_post(conn, now, actor, draft, &derived, None)
 }
 
 /// Creates a post and publishes it, in the caller's one transaction, rendering its Markdown
@@ -74,22 +74,27 @@ pub(crate) fn create_published(
         return Err(PostsError::invalid("body", "Write something before publishing.").into());
     }
     let derived = render::derive(&draft.body_markdown);
-    let id = insert_draft(conn, now, actor, draft, &derived)?;
-    set_status(conn, id, PostStatus::Published, Some(now.naive_utc()), now)?;
+    let id = insert_post(conn, now, actor, draft, &derived, Some(now))?;
     announce_live(conn, id, &derived, now)?;
     Ok(id)
 }
 
-/// Inserts a draft with its tags and first revision; returns its id.
-fn insert_draft(
+/// Inserts a new post with its tags and first revision, as a draft or, given
+/// `published_at`, published then; returns its id. Publishing is left to the caller.
+fn insert_post(
     conn: &mut DbConnection,
     now: DateTime<Utc>,
     actor: Actor,
     draft: &CleanDraft,
     derived: &Derived,
+    published_at: Option<DateTime<Utc>>,
 ) -> StoreResult<i64> {
     let slug = slugs::unique(conn, draft.slug.as_deref().unwrap_or(&draft.title), None)?;
     let at = now.naive_utc();
+    let status = match published_at {
+        Some(_) => PostStatus::Published,
+        None => PostStatus::Draft,
+    };
     let id: i64 = diesel::insert_into(posts::table)
         .values((
             posts::author_id.eq(actor.id),
@@ -103,13 +108,14 @@ fn insert_draft(
             posts::word_count.eq(derived.word_count),
             posts::reading_minutes.eq(derived.reading_minutes),
             posts::cover_image_url.eq(&draft.cover_image_url),
-            posts::status.eq(PostStatus::Draft.as_str()),
+            posts::status.eq(status.as_str()),
+            posts::published_at.eq(published_at.map(|when| when.naive_utc())),
             posts::created_at.eq(at),
             posts::updated_at.eq(at),
         ))
         .returning(posts::id)
         .get_result(conn)?;
-    set_tags(conn, id, &draft.tags)?;
+    add_tags(conn, id, &draft.tags)?;
     keep_revision(conn, id, actor.id, draft, at)?;
     Ok(id)
 }

@@ -12,7 +12,7 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{HttpResponse, web};
 
-use super::slices::{SLICE_ABOVE, Sliced};
+use super::slices;
 use super::{CacheDeps, CachedPage, Encoding};
 use crate::web::AppState;
 use crate::web::auth::SESSION_COOKIE;
@@ -105,10 +105,8 @@ fn answer(page: &CachedPage, request: &actix_web::HttpRequest, encoding: Encodin
     let fresh = not_modified(request, &etag);
     let mut response = if fresh {
         HttpResponse::NotModified().finish()
-    } else if bytes.len() > SLICE_ABOVE {
-        HttpResponse::Ok().body(Sliced::new(bytes))
     } else {
-        HttpResponse::Ok().body(bytes)
+        HttpResponse::Ok().body(slices::body(bytes))
     };
     let headers = response.headers_mut();
     for (name, value) in page.headers() {

@@ -13,7 +13,7 @@ use std::convert::Infallible;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use actix_web::body::{BodySize, MessageBody};
+use actix_web::body::{BodySize, BoxBody, MessageBody};
 use actix_web::web::Bytes;
 
 /// Bodies up to this size go out in one chunk: with the response head, the write buffer
@@ -23,15 +23,24 @@ pub(crate) const SLICE_ABOVE: usize = 120 * 1024;
 /// The largest slice of a larger body.
 const SLICE: usize = 64 * 1024;
 
+/// `bytes` as a response body: in one chunk up to [`SLICE_ABOVE`] bytes, in slices beyond.
+pub(crate) fn body(bytes: Bytes) -> BoxBody {
+    if bytes.len() > SLICE_ABOVE {
+        Sliced::new(bytes).boxed()
+    } else {
+        bytes.boxed()
+    }
+}
+
 /// A body of known length, yielded in slices of at most [`SLICE`] bytes.
 #[derive(Debug)]
-pub(crate) struct Sliced {
+struct Sliced {
     rest: Bytes,
 }
 
 impl Sliced {
     /// `bytes`, to be yielded in slices.
-    pub(crate) fn new(bytes: Bytes) -> Self {
+    fn new(bytes: Bytes) -> Self {
         Self { rest: bytes }
     }
 }

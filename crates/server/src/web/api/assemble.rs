@@ -75,13 +75,15 @@ pub(crate) async fn profiles(
         .collect())
 }
 
-/// Which of these posts the asker marked favorite, in one call. Give only posts somebody
-/// marked favorite (a favorites count above zero): the others cannot be the asker's.
+/// Which of these posts, given as `(post id, favorites count)`, the asker marked favorite,
+/// in at most one call: a post nobody marked favorite (count 0) cannot be the asker's, so
+/// only the others are looked up.
 async fn favorited(
     state: &AppState,
     asker: Option<&ApiUser>,
-    post_ids: Vec<i64>,
+    counts: &[(i64, u64)],
 ) -> Result<HashSet<i64>, ApiError> {
+    let post_ids = favored(counts);
     match asker {
         Some(asker) if !post_ids.is_empty() => Ok(state
             .posts
@@ -109,7 +111,7 @@ pub(crate) async fn article(
     post: Post,
 ) -> Result<dto::Article, ApiError> {
     let authors = profiles(state, asker, vec![post.author_id]).await?;
-    let favorited = favorited(state, asker, favored(&[(post.id, post.favorites_count)])).await?;
+    let favorited = favorited(state, asker, &[(post.id, post.favorites_count)]).await?;
     Ok(dto::Article {
         created_at: timestamp(post.published_at.unwrap_or(post.created_at)),
         updated_at: timestamp(post.updated_at),
@@ -132,7 +134,7 @@ pub(crate) async fn previews(
 ) -> Result<Vec<dto::ArticlePreview>, ApiError> {
     let authors = profiles(state, asker, posts.iter().map(|p| p.author_id).collect()).await?;
     let counts: Vec<(i64, u64)> = posts.iter().map(|p| (p.id, p.favorites_count)).collect();
-    let favorited = favorited(state, asker, favored(&counts)).await?;
+    let favorited = favorited(state, asker, &counts).await?;
     Ok(posts
         .into_iter()
         .map(|post| dto::ArticlePreview {

@@ -319,10 +319,12 @@ impl Relay {
         let consumer = handler.consumer().to_owned();
         let limit = self.options.batch_size;
         // A pure read: in place on SQLite, no trip to the blocking pool (`DbPool::read`).
-        let batch = self
-            .pool
-            .read(move |conn| store::pending_for(conn, &consumer, limit))
-            .await?;
+        let batch = {
+            let consumer = consumer.clone();
+            self.pool
+                .read(move |conn| store::pending_for(conn, &consumer, limit))
+                .await?
+        };
         let full = batch.len() as i64 == limit;
         let ids: Vec<i64> = batch.iter().map(|event| event.id).collect();
         let accepted: Vec<Event> = batch
@@ -346,7 +348,6 @@ impl Relay {
             handled_below = failed.id;
             failure = Some(batch_failure.error.0);
         }
-        let consumer = handler.consumer().to_owned();
         let now = self.clock.now();
         let settle_before = match drain {
             _ if failure.is_some() => None,

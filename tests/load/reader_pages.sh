@@ -14,7 +14,7 @@
 # latency and the ratio quire/nginx per page (the api-* rows are the JSON API, never
 # page-cached: the raw engine). "post-in" is the same post page for a signed-in reader who
 # has not commented on it (filled from the signed-in template), "post-own" for one who has
-# (rendered in full per request), both compared with nginx serving the anonymous bytes. Also
+# (the template with their own comment section), both compared with nginx serving the anonymous bytes. Also
 # prints the cold start (empty data directory to first 200), the post page's time to first
 # byte with the cache off (one request at a time, median of 200), and quire's resident
 # memory after the run. Installs nginx and wrk with apt-get if they are missing.
@@ -106,7 +106,8 @@ wait_delivered "$WORK/data"
 
 # Signed-in sessions. "post-in": a reader who has not commented on the post (their page is
 # filled from the signed-in template); "post-own": reader1, who wrote some of its comments
-# (rendered in full for them, like the post's author and editors).
+# (the template with their own comment section and edit links, as for the post's author and
+# editors).
 # Usage: signed_in_session PAGE FIELD=VALUE...: posts PAGE's form with its CSRF token.
 signed_in_session() {
   local page=$1 jar="$WORK/jar-$RANDOM"; shift

@@ -1,7 +1,9 @@
 //! Signed-in readers of a post: the page comes from a template shared by every reader who
 //! sees the same thing, filled with their own header, CSRF token and form keys; those who
-//! see more (the author, editors, anyone who commented) get their own render; and every
-//! change shows on the next request, as for anonymous readers.
+//! see more (the author, editors, anyone who commented) get the same template with their
+//! own editor links and comment section, which are kept for them too, and match what a
+//! full render shows them; every change shows on the next request, as for anonymous
+//! readers, and an edit link goes when its window ends.
 
 use std::collections::HashSet;
 
@@ -35,6 +37,15 @@ fn keys(page: &Page) -> Vec<String> {
                 .collect()
         })
         .collect()
+}
+
+/// The page with its form keys blanked (they are fresh on every request).
+fn without_keys(page: &Page) -> String {
+    let mut body = page.body.clone();
+    for key in keys(page) {
+        body = body.replace(&key, "KEY");
+    }
+    body
 }
 
 fn x_cache(page: &Page) -> &str {
@@ -88,12 +99,20 @@ async fn signed_in_post_pages_are_filled_per_reader(backend: Backend) {
     );
     assert_ne!(other.csrf_token(), again.csrf_token());
 
-    // Those who see more are rendered for themselves.
+    // Those who see more get their own parts in the same template.
     let mut author = Browser::new(&app.address);
     author.sign_in("writer", PASSWORD).await;
     let own = author.get(&path).await;
     assert!(own.body.contains("Edit this post"));
-    assert_eq!(x_cache(&own), "");
+    assert_eq!(x_cache(&own), "hit", "the template everyone shares");
+    assert!(!own.body.contains("qslot"));
+    let own_again = author.get(&path).await;
+    assert_eq!(without_keys(&own_again), without_keys(&own));
+    assert_ne!(
+        keys(&own_again),
+        keys(&own),
+        "fresh keys in their own parts too"
+    );
     let mut editor = reader(&app, "eddie", Role::Editor).await;
     assert!(editor.get(&path).await.body.contains("Edit this post"));
 
@@ -120,6 +139,15 @@ async fn signed_in_post_pages_are_filled_per_reader(backend: Backend) {
     let erins = erin_browser.get(&path).await;
     assert!(erins.body.contains("Erin waits for approval."));
     assert!(erins.body.contains("Awaiting approval"));
+    // The same page as a full render shows her (that one also thanks her for commenting).
+    let full = erin_browser.get(&format!("{path}?comment=pending")).await;
+    assert_eq!(x_cache(&full), "", "rendered in full");
+    let thanks = "<p class=\"notice\" role=\"status\">Thank you! Your comment will appear once a moderator approves it.</p>";
+    assert!(full.body.contains(thanks));
+    assert_eq!(
+        without_keys(&erins),
+        without_keys(&full).replace(thanks, "")
+    );
     let moderated = editor.get(&path).await;
     assert!(moderated.body.contains("Erin waits for approval."));
     assert!(moderated.body.contains("Approve"));
@@ -149,11 +177,17 @@ async fn signed_in_post_pages_are_filled_per_reader(backend: Backend) {
     assert_eq!(sent.status, 303, "{}", sent.body);
     let carols = carol.get(&path).await;
     assert!(carols.body.contains("Carol agrees."));
-    assert!(
-        carols.body.contains("your comment"),
-        "her edit and delete links"
-    );
-    assert_eq!(x_cache(&carols), "");
+    let edit_link = "Edit<span class=\"visually-hidden\"> your comment";
+    let delete_link = "Delete<span class=\"visually-hidden\"> your comment";
+    assert!(carols.body.contains(edit_link), "her edit link");
+    assert!(carols.body.contains(delete_link), "her delete link");
+    assert_eq!(x_cache(&carols), "miss", "the comment evicted the template");
+    // Her edit link goes when the edit window ends, with no event to evict anything.
+    app.clock.advance(chrono::TimeDelta::minutes(20));
+    let later = carol.get(&path).await;
+    assert_eq!(x_cache(&later), "hit");
+    assert!(!later.body.contains(edit_link), "the window has ended");
+    assert!(later.body.contains(delete_link), "she may still delete it");
     let daves = dave.get(&path).await;
     assert!(daves.body.contains("Carol agrees."));
     assert!(!daves.body.contains("your comment"));

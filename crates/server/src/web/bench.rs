@@ -10,7 +10,9 @@ use actix_web::web::Bytes;
 use serde_json::{Value, json};
 
 use super::chrome::Chrome;
-use super::page_cache::{CachedPage, Dep, Encoding, PageCache, PersonalTemplate, Slots};
+use super::page_cache::{
+    CachedPage, Dep, Encoding, PageCache, PersonalTemplate, Slots, TemplatePost,
+};
 use super::{AssetUrls, Pages};
 use crate::site::{Site, SiteSettings};
 
@@ -179,7 +181,12 @@ pub fn signed_in_page(words: usize, comments: usize, forms: usize) -> SignedInPa
     }
     // A template always has its header slot; without one the benches have nothing to fill.
     #[allow(clippy::expect_used)]
-    let template = PersonalTemplate::parse(html, &slots, HashSet::from([1]))
+    let post = TemplatePost {
+        id: 1,
+        author_id: 1,
+        slug: "bench".into(),
+    };
+    let template = PersonalTemplate::parse(html, &slots, HashSet::from([1]), post)
         .expect("the page has one header slot");
     let header =
         "<header class=\"site-header\"><a href=\"/authors/visitor\">visitor</a></header>".repeat(4);
@@ -193,6 +200,7 @@ impl SignedInPage {
             &self.header,
             "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
             super::comment_view::random_key,
+            None,
         )
     }
 }

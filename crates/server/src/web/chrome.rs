@@ -56,6 +56,16 @@ impl Chrome {
         }
     }
 
+    /// The same viewer with `csrf_slot` in place of their token (for parts of a page kept
+    /// for them and filled per request).
+    pub(crate) fn with_csrf_slot(&self, csrf_slot: String) -> Self {
+        Self {
+            viewer: self.viewer.clone(),
+            csrf_token: csrf_slot,
+            new_cookie: None,
+        }
+    }
+
     fn of(request: &HttpRequest) -> Self {
         // Signed in, the token comes from the session. Anonymous readers get none here, so
         // reading pages set no cookie; pages with a form call `with_form_token`.

@@ -4,6 +4,7 @@
 //! Signed out, the section holds nothing that depends on the request (no CSRF token, no
 //! idempotency key, no notice), so the anonymous post page can be cached as bytes.
 
+use chrono::{DateTime, Utc};
 use comments_api::{CommentsError, Thread};
 use serde::Serialize;
 
@@ -63,6 +64,11 @@ impl CommentSection {
         for form in self.form.iter_mut().chain(replies) {
             form.key = slot.to_owned();
         }
+    }
+
+    /// When the section changes by itself: the viewer's first edit link to expire.
+    pub(crate) fn changes_at(&self) -> Option<DateTime<Utc>> {
+        self.comments.iter().filter_map(|c| c.editable_until).min()
     }
 
     /// The profiles whose names the section shows.

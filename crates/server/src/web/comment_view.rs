@@ -90,6 +90,9 @@ pub(crate) struct CommentView {
     pub(crate) permalink: String,
     /// The viewer wrote it and may still change its text.
     pub(crate) may_edit: bool,
+    /// Until when they may (when they may now and the window ends).
+    #[serde(skip)]
+    pub(crate) editable_until: Option<DateTime<Utc>>,
     /// The viewer wrote it (and may delete it).
     pub(crate) own: bool,
     /// The viewer moderates it: approve / hide / delete buttons.
@@ -132,7 +135,9 @@ impl CommentView {
         let own = placeholder.is_none()
             && viewing.viewer_id.is_some()
             && comment.author_id == viewing.viewer_id;
-        let may_edit = own && viewing.now - comment.created_at < viewing.edit_window;
+        // A window too long to add ends never.
+        let window_end = comment.created_at.checked_add_signed(viewing.edit_window);
+        let may_edit = own && window_end.is_none_or(|end| viewing.now < end);
         let reply = (viewing.may_reply
             && placeholder.is_none()
             && comment.status == CommentStatus::Visible)
@@ -156,6 +161,7 @@ impl CommentView {
                 format!("/posts/{post_path}#comment-{}", comment.id)
             },
             may_edit,
+            editable_until: window_end.filter(|_| may_edit),
             own,
             moderate: viewing.moderates && placeholder.is_none(),
             reply,

@@ -27,6 +27,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "partials/author_card.html",
         include_str!("../../../../templates/partials/author_card.html"),
     ),
+    (
+        "partials/post_editor_links.html",
+        include_str!("../../../../templates/partials/post_editor_links.html"),
+    ),
     ("home.html", include_str!("../../../../templates/home.html")),
     (
         "api_docs.html",

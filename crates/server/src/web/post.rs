@@ -35,6 +35,15 @@ struct PostView {
     json_ld: String,
 }
 
+/// Where a signed-in template leaves room for a reader's own parts (see
+/// `page_cache::personal`).
+#[derive(Serialize)]
+struct PostSlots {
+    editor: String,
+    section_start: String,
+    section_end: String,
+}
+
 #[derive(Serialize)]
 struct Neighbour {
     slug: String,
@@ -105,7 +114,7 @@ pub(crate) async fn show(
     // A signed-in reader who sees what any other does: the cached template, filled for them.
     let template_wanted = signed_in.0.as_ref().filter(|_| query.comment.is_none());
     if let Some(session) = template_wanted
-        && let Some(response) = from_template(&state, &chrome, session, request.path())?
+        && let Some(response) = from_template(&state, &chrome, session, request.path()).await?
     {
         return Ok(response);
     }
@@ -167,8 +176,9 @@ pub(crate) async fn render(
     Ok(cacheable(chrome.page(status, html), deps))
 }
 
-/// The page of `post` for `session`, and what it shows. With `slots`, the header and the
-/// comment forms' idempotency keys are left as slots (a signed-in template).
+/// The page of `post` for `session`, and what it shows. With `slots`, the header, the
+/// comment forms' idempotency keys, the editor links and the comment section are left as
+/// slots (a signed-in template).
 pub(crate) async fn render_html(
     state: &AppState,
     chrome: &Chrome,
@@ -211,6 +221,11 @@ pub(crate) async fn render_html(
         comments.use_key_slot(&slots.key());
         slots.header()
     });
+    let post_slots = slots.map(|slots| PostSlots {
+        editor: slots.editor(),
+        section_start: slots.section_start(),
+        section_end: slots.section_end(),
+    });
     let may_edit = actor.is_some_and(|a| a.may_edit_any || a.id == post.author_id);
     let post = view(post, &state.pages.base_url(), &state.pages.site_title());
     let html = state.pages.render(chrome, "post.html", |context| {
@@ -221,6 +236,7 @@ pub(crate) async fn render_html(
         context.insert("newer", &newer.map(link));
         context.insert("comment_count", &comments.count());
         context.insert("comments", &comments);
+        context.insert("post_slots", &post_slots);
         if let Some(slot) = &header_slot {
             context.insert("header_slot", slot);
         }

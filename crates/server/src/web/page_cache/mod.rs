@@ -21,7 +21,9 @@
 //! Memory stays under a byte budget: the least recently used pages go first.
 //!
 //! Beside the anonymous pages it keeps [`PersonalTemplate`]s: pages rendered once for any
-//! signed-in reader, with slots for the parts that are theirs (see [`personal`]).
+//! signed-in reader, with slots for the parts that are theirs, and for readers who see more
+//! than the others (authors, moderators, commenters) their [`ReadersOwn`] parts (see
+//! [`personal`]).
 
 mod compress;
 pub(crate) mod invalidation;
@@ -38,7 +40,7 @@ use actix_web::web::Bytes;
 use kernel::outbox::LiveProgress;
 
 pub(crate) use compress::Encoding;
-pub(crate) use personal::{PersonalTemplate, Slots};
+pub(crate) use personal::{PersonalTemplate, ReadersOwn, Slots, TemplatePost};
 
 /// Says whether a cacheable page (or a signed-in page's template) came from the cache
 /// (`hit`) or was rendered (`miss`).
@@ -89,6 +91,8 @@ pub(crate) struct CachedPage {
     brotli: OnceLock<Bytes>,
     /// For a signed-in template: the template (the other fields are then empty).
     template: Option<PersonalTemplate>,
+    /// For one reader's own parts of a signed-in page (the other fields are then empty).
+    readers_own: Option<ReadersOwn>,
     deps: Vec<Dep>,
     last_used: AtomicU64,
 }
@@ -103,6 +107,7 @@ impl CachedPage {
             gzip: OnceLock::new(),
             brotli: OnceLock::new(),
             template: None,
+            readers_own: None,
             deps,
             last_used: AtomicU64::new(0),
         }
@@ -114,6 +119,19 @@ impl CachedPage {
             template: Some(template),
             ..Self::new(HeaderMap::new(), String::new(), Bytes::new(), deps)
         }
+    }
+
+    /// An entry holding one reader's own parts of a signed-in page.
+    pub(crate) fn readers_own(own: ReadersOwn, deps: Vec<Dep>) -> Self {
+        Self {
+            readers_own: Some(own),
+            ..Self::new(HeaderMap::new(), String::new(), Bytes::new(), deps)
+        }
+    }
+
+    /// The reader's own parts, if this entry holds them.
+    pub(crate) fn own_parts(&self) -> Option<&ReadersOwn> {
+        self.readers_own.as_ref()
     }
 
     /// The signed-in template, if this entry is one.
@@ -159,7 +177,8 @@ impl CachedPage {
     /// forms (text compresses to well under a quarter each), the key and bookkeeping.
     fn charge(&self, key: &str) -> usize {
         let template = self.template.as_ref().map_or(0, PersonalTemplate::len);
-        self.body.len() + self.body.len() / 2 + template + key.len() + 512
+        let own = self.readers_own.as_ref().map_or(0, ReadersOwn::len);
+        self.body.len() + self.body.len() / 2 + template + own + key.len() + 512
     }
 }
 
@@ -247,6 +266,12 @@ impl PageCache {
         format!("signed-in {path}")
     }
 
+    /// The key of one reader's own parts of the signed-in page at `path`; `may_edit_any`
+    /// is part of it, so a change of role finds none.
+    pub(crate) fn readers_own_key(path: &str, reader_id: i64, may_edit_any: bool) -> String {
+        format!("signed-in {reader_id} {may_edit_any} {path}")
+    }
+
     /// Connects the cache to its outbox subscription. Until then it serves nothing.
     pub(crate) fn follow(&self, progress: LiveProgress) {
         let _ = self.progress.set(progress);
@@ -287,6 +312,11 @@ impl PageCache {
     /// Stores `page` under `key` unless the cache was invalidated since `stamp` or the page
     /// alone would take more than a quarter of the budget. Returns whether it was stored.
     pub(crate) fn insert(&self, key: String, page: CachedPage, stamp: u64) -> bool {
+        self.insert_shared(key, Arc::new(page), stamp)
+    }
+
+    /// [`PageCache::insert`] for a page the caller goes on using.
+    pub(crate) fn insert_shared(&self, key: String, page: Arc<CachedPage>, stamp: u64) -> bool {
         let charge = page.charge(&key);
         if !self.enabled() || charge > self.budget / 4 {
             return false;
@@ -307,7 +337,7 @@ impl PageCache {
                 .insert(key.clone());
         }
         entries.bytes += charge;
-        entries.pages.insert(key, Arc::new(page));
+        entries.pages.insert(key, page);
         if entries.bytes > self.budget {
             Self::shrink(&mut entries, self.budget - self.budget / 10);
         }

@@ -17,9 +17,13 @@ pub(crate) struct CommentRow {
     pub(crate) body_markdown: String,
     pub(crate) body_html: String,
     pub(crate) status: String,
+    #[diesel(deserialize_as = kernel::db::DbTimestamp)]
     pub(crate) created_at: NaiveDateTime,
+    #[diesel(deserialize_as = kernel::db::DbTimestamp)]
     pub(crate) updated_at: NaiveDateTime,
+    #[diesel(deserialize_as = kernel::db::DbNullableTimestamp)]
     pub(crate) deleted_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = kernel::db::DbNullableTimestamp)]
     pub(crate) edited_at: Option<NaiveDateTime>,
 }
 

@@ -35,8 +35,11 @@ pub(crate) struct PostRow {
     pub(crate) reading_minutes: i32,
     pub(crate) cover_image_url: Option<String>,
     pub(crate) status: String,
+    #[diesel(deserialize_as = kernel::db::DbNullableTimestamp)]
     pub(crate) published_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = kernel::db::DbTimestamp)]
     pub(crate) created_at: NaiveDateTime,
+    #[diesel(deserialize_as = kernel::db::DbTimestamp)]
     pub(crate) updated_at: NaiveDateTime,
 }
 
@@ -86,7 +89,9 @@ pub(crate) struct SummaryRow {
     pub(crate) excerpt_html: String,
     pub(crate) reading_minutes: i32,
     pub(crate) status: String,
+    #[diesel(deserialize_as = kernel::db::DbNullableTimestamp)]
     pub(crate) published_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = kernel::db::DbTimestamp)]
     pub(crate) updated_at: NaiveDateTime,
 }
 

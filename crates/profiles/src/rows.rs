@@ -25,7 +25,9 @@ pub(crate) struct UserRow {
     pub(crate) avatar_url: Option<String>,
     pub(crate) website_url: Option<String>,
     pub(crate) role: String,
+    #[diesel(deserialize_as = kernel::db::DbNullableTimestamp)]
     pub(crate) suspended_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = kernel::db::DbTimestamp)]
     pub(crate) created_at: NaiveDateTime,
 }
 

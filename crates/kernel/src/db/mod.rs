@@ -11,6 +11,7 @@ mod connection;
 mod error;
 mod pool;
 mod sqlite;
+mod timestamp;
 mod transaction;
 mod url;
 mod writer_gate;
@@ -18,6 +19,7 @@ mod writer_gate;
 pub use connection::{DbConnection, MultiBackend as DbBackend};
 pub use error::DbError;
 pub use pool::{ConnectionFactory, DbPool, PoolOptions, PooledConnection};
+pub use timestamp::{DbNullableTimestamp, DbTimestamp};
 pub use transaction::write_transaction;
 pub use url::{Backend, DatabaseUrl, DatabaseUrlError};
 

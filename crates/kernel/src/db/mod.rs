@@ -10,6 +10,7 @@
 mod connection;
 mod error;
 mod pool;
+mod postgres;
 mod sqlite;
 mod timestamp;
 mod transaction;

@@ -3,13 +3,13 @@
 use std::time::Duration;
 
 use diesel::r2d2::R2D2Connection;
-use diesel::{Connection, PgConnection};
 
 use super::writer_gate::{self, WriterGate};
-use super::{Backend, DatabaseUrl, DbConnection, DbError, sqlite};
+use super::{Backend, DatabaseUrl, DbConnection, DbError, postgres, sqlite};
 use crate::outbox::OutboxSignal;
 
-/// Opens connections for the pool, applying the SQLite pragmas to each new one.
+/// Opens connections for the pool, applying the SQLite pragmas or the PostgreSQL settings
+/// to each new one.
 #[derive(Debug, Clone)]
 pub struct ConnectionFactory {
     url: DatabaseUrl,
@@ -22,7 +22,7 @@ impl r2d2::ManageConnection for ConnectionFactory {
     fn connect(&self) -> Result<DbConnection, DbError> {
         match &self.url {
             DatabaseUrl::Sqlite(path) => Ok(DbConnection::Sqlite(sqlite::establish(path)?)),
-            DatabaseUrl::Postgres(url) => Ok(DbConnection::Pg(PgConnection::establish(url)?)),
+            DatabaseUrl::Postgres(url) => Ok(DbConnection::Pg(postgres::establish(url)?)),
         }
     }
 

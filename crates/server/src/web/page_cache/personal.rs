@@ -10,9 +10,9 @@
 //! has commented on it (they see their pending comments, their own edit links, moderation
 //! controls, the post's edit link) — get the same template with two parts of their own: the
 //! post's editor links and the comment section ([`ReadersOwn`]). Those are rendered for
-//! them, kept in the cache under their id with the template's dependencies, and filled with
-//! fresh tokens per request like the template; an edit link's window running out replaces
-//! them. [`PersonalTemplate::fits`] tells the two kinds of reader apart.
+//! them, kept in the cache under their id (evicted by any change to the post, its comments,
+//! or the profiles they name), and filled with fresh tokens per request like the template;
+//! an edit link's window running out replaces them. [`PersonalTemplate::fits`] tells the two kinds of reader apart.
 
 use std::collections::HashSet;
 use std::ops::Range;

@@ -22,7 +22,7 @@ const PUBLISHED: &str = "published";
 
 /// Whether `actor` may see and change `row`.
 pub(crate) fn may_edit(actor: Actor, row: &PostRow) -> bool {
-    actor.may_edit_any || actor.id == row.author_id
+    actor.may_edit(row.author_id)
 }
 
 /// Loads a post row by id.

@@ -45,6 +45,13 @@ pub struct Actor {
     pub may_edit_any: bool,
 }
 
+impl Actor {
+    /// Whether they may see and change a post written by `author_id` (drafts included).
+    pub fn may_edit(&self, author_id: i64) -> bool {
+        self.may_edit_any || self.id == author_id
+    }
+}
+
 /// What an author writes: the editable fields of a post.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PostDraft {

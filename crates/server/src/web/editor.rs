@@ -274,7 +274,7 @@ pub(crate) async fn create(
 /// The post at `slug` as `actor` may edit it.
 async fn editable(state: &AppState, actor: Actor, slug: &str) -> Result<Post, PageError> {
     match state.posts.post_by_slug(slug, Some(actor)).await? {
-        SlugLookup::Found(post) if actor.may_edit_any || post.author_id == actor.id => Ok(*post),
+        SlugLookup::Found(post) if actor.may_edit(post.author_id) => Ok(*post),
         SlugLookup::Found(_) => Err(PageError::Forbidden("You can only edit your own posts.")),
         SlugLookup::Moved { .. } => Err(PageError::NotFound),
     }

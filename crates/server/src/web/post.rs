@@ -226,7 +226,7 @@ pub(crate) async fn render_html(
         section_start: slots.section_start(),
         section_end: slots.section_end(),
     });
-    let may_edit = actor.is_some_and(|a| a.may_edit_any || a.id == post.author_id);
+    let may_edit = actor.is_some_and(|a| a.may_edit(post.author_id));
     let post = view(post, &state.pages.base_url(), &state.pages.site_title());
     let html = state.pages.render(chrome, "post.html", |context| {
         context.insert("post", &post);

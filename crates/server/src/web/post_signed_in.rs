@@ -181,7 +181,7 @@ async fn readers_own(
     let post_path = PostPath {
         path: path_segment(&post.slug),
     };
-    let editor_links = if actor.may_edit_any || actor.id == post.author_id {
+    let editor_links = if actor.may_edit(post.author_id) {
         state
             .pages
             .render(&chrome, "partials/post_editor_links.html", |context| {

@@ -259,7 +259,7 @@ pub(crate) async fn update(
     let changes = body.into_inner().article;
     let post = find(&state, Some(&caller), &slug).await?;
     let actor = caller.post_actor();
-    if !(actor.may_edit_any || actor.id == post.author_id) {
+    if !actor.may_edit(post.author_id) {
         return Err(ApiError::Forbidden(
             "You may not change this article.".into(),
         ));

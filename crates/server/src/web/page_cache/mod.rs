@@ -78,6 +78,14 @@ pub(crate) fn cacheable(
     response
 }
 
+/// What a cache entry holds for signed-in readers instead of a response.
+enum SignedInPart {
+    /// The page for any signed-in reader.
+    Template(PersonalTemplate),
+    /// One reader's own parts of it.
+    ReadersOwn(ReadersOwn),
+}
+
 /// One stored response.
 pub(crate) struct CachedPage {
     /// The response headers as rendered (content type, ETag, cache control).
@@ -89,10 +97,8 @@ pub(crate) struct CachedPage {
     /// Compressed forms, made on first demand.
     gzip: OnceLock<Bytes>,
     brotli: OnceLock<Bytes>,
-    /// For a signed-in template: the template (the other fields are then empty).
-    template: Option<PersonalTemplate>,
-    /// For one reader's own parts of a signed-in page (the other fields are then empty).
-    readers_own: Option<ReadersOwn>,
+    /// For a part of a signed-in page: that part (the other fields are then empty).
+    signed_in: Option<SignedInPart>,
     deps: Vec<Dep>,
     last_used: AtomicU64,
 }
@@ -106,8 +112,7 @@ impl CachedPage {
             body,
             gzip: OnceLock::new(),
             brotli: OnceLock::new(),
-            template: None,
-            readers_own: None,
+            signed_in: None,
             deps,
             last_used: AtomicU64::new(0),
         }
@@ -116,7 +121,7 @@ impl CachedPage {
     /// An entry holding a signed-in page template.
     pub(crate) fn template(template: PersonalTemplate, deps: Vec<Dep>) -> Self {
         Self {
-            template: Some(template),
+            signed_in: Some(SignedInPart::Template(template)),
             ..Self::new(HeaderMap::new(), String::new(), Bytes::new(), deps)
         }
     }
@@ -124,19 +129,25 @@ impl CachedPage {
     /// An entry holding one reader's own parts of a signed-in page.
     pub(crate) fn readers_own(own: ReadersOwn, deps: Vec<Dep>) -> Self {
         Self {
-            readers_own: Some(own),
+            signed_in: Some(SignedInPart::ReadersOwn(own)),
             ..Self::new(HeaderMap::new(), String::new(), Bytes::new(), deps)
         }
     }
 
     /// The reader's own parts, if this entry holds them.
     pub(crate) fn own_parts(&self) -> Option<&ReadersOwn> {
-        self.readers_own.as_ref()
+        match &self.signed_in {
+            Some(SignedInPart::ReadersOwn(own)) => Some(own),
+            _ => None,
+        }
     }
 
     /// The signed-in template, if this entry is one.
     pub(crate) fn personal(&self) -> Option<&PersonalTemplate> {
-        self.template.as_ref()
+        match &self.signed_in {
+            Some(SignedInPart::Template(template)) => Some(template),
+            _ => None,
+        }
     }
 
     /// The body in `encoding` and the coding actually used (compression that fails falls
@@ -176,9 +187,12 @@ impl CachedPage {
     /// The bytes it is charged against the budget: the body plus room for its two compressed
     /// forms (text compresses to well under a quarter each), the key and bookkeeping.
     fn charge(&self, key: &str) -> usize {
-        let template = self.template.as_ref().map_or(0, PersonalTemplate::len);
-        let own = self.readers_own.as_ref().map_or(0, ReadersOwn::len);
-        self.body.len() + self.body.len() / 2 + template + own + key.len() + 512
+        let signed_in = match &self.signed_in {
+            Some(SignedInPart::Template(template)) => template.len(),
+            Some(SignedInPart::ReadersOwn(own)) => own.len(),
+            None => 0,
+        };
+        self.body.len() + self.body.len() / 2 + signed_in + key.len() + 512
     }
 }
 

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use comments_api::{
     Actor, Comment, CommentEdit, CommentStatus, CommentsError, CommentsPort, ModerationAction,
-    ModerationMode, NewComment, Thread,
+    ModerationMode, NewComment, Thread, ThreadPost,
 };
 use kernel::outbox::OutboxSignal;
 use kernel::{Clock, DbConnection, DbPool};
@@ -44,7 +44,12 @@ impl std::fmt::Debug for SqlComments {
 
 /// Whether `actor` moderates the post described by `post`.
 fn moderates(actor: Option<Actor>, post: Option<&Authorship>) -> bool {
-    actor.is_some_and(|a| a.may_moderate_any || post.is_some_and(|p| p.author_id == a.id))
+    moderates_posts_of(actor, post.map(|p| p.author_id))
+}
+
+/// Whether `actor` may moderate comments on posts by `author_id` (`None`: no such post).
+fn moderates_posts_of(actor: Option<Actor>, author_id: Option<i64>) -> bool {
+    actor.is_some_and(|a| a.may_moderate_any || author_id == Some(a.id))
 }
 
 impl SqlComments {
@@ -140,14 +145,28 @@ impl CommentsPort for SqlComments {
             .authorship(post_id)
             .await?
             .ok_or(CommentsError::NotFound)?;
-        let viewer_moderates = moderates(viewer, Some(&post));
-        if post.status != PostStatus::Published && !viewer_moderates {
+        let post = ThreadPost {
+            post_id,
+            author_id: post.author_id,
+            published: post.status == PostStatus::Published,
+        };
+        self.thread_of(post, viewer).await
+    }
+
+    async fn thread_of(
+        &self,
+        post: ThreadPost,
+        viewer: Option<Actor>,
+    ) -> Result<Thread, CommentsError> {
+        let viewer_moderates = moderates_posts_of(viewer, Some(post.author_id));
+        if !post.published && !viewer_moderates {
             return Err(CommentsError::NotFound);
         }
         let viewing = Viewing {
             viewer_id: viewer.map(|v| v.id),
             moderates: viewer_moderates,
         };
+        let post_id = post.post_id;
         let rows = self
             .read(move |conn| read::thread_rows(conn, post_id))
             .await?;

@@ -4,7 +4,7 @@ use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
 use diesel::dsl::exists;
 use diesel::prelude::*;
 use kernel::DbConnection;
-use kernel::db::DbBackend;
+use kernel::db::{DbBackend, DbNullableTimestamp};
 use posts_api::{
     Actor, ArchiveEntry, ArchiveYear, Authorship, PageRequest, Post, PostDocument, PostFilter,
     PostLink, PostPage, PostSlice, PostStatus, PostSummary, PostsError, SlugLookup, TagCount,
@@ -364,13 +364,14 @@ pub(crate) fn authorship(conn: &mut DbConnection, id: i64) -> StoreResult<Option
 }
 
 /// The published posts just before and after post `id`: `(older, newer)`; none for a post
-/// that is not published (or does not exist). One statement each: the post's own date is a
-/// subquery, not a query of its own.
+/// that is not published (or does not exist). One statement: it loads the post itself and
+/// the two posts its subqueries find (the post's own date is a subquery too), and their
+/// order here says which is which.
 pub(crate) fn neighbours(
     conn: &mut DbConnection,
     id: i64,
 ) -> StoreResult<(Option<PostLink>, Option<PostLink>)> {
-    let pivot = diesel::alias!(posts as pivot);
+    let (pivot, near) = diesel::alias!(posts as pivot, posts as near);
     // The post's date, if it is published (else NULL, which no comparison matches).
     let at = || {
         pivot
@@ -379,30 +380,55 @@ pub(crate) fn neighbours(
             .select(pivot.field(posts::published_at))
             .single_value()
     };
-    let older: Option<(i64, String, String)> = posts::table
-        .filter(posts::status.eq(PUBLISHED))
+    let near_id = near.field(posts::id);
+    let near_at = near.field(posts::published_at);
+    let older = near
+        .filter(near.field(posts::status).eq(PUBLISHED))
         // A range on the index (`<= at`), then the tie-break: with the whole condition as
         // one OR, SQLite would walk the index from the far end.
-        .filter(posts::published_at.le(at()))
-        .filter(diesel::dsl::not(
-            posts::published_at.eq(at()).and(posts::id.ge(id)),
+        .filter(near_at.le(at()))
+        .filter(diesel::dsl::not(near_at.eq(at()).and(near_id.ge(id))))
+        .order((near_at.desc(), near_id.desc()))
+        .select(near_id)
+        .single_value();
+    let newer = near
+        .filter(near.field(posts::status).eq(PUBLISHED))
+        .filter(near_at.ge(at()))
+        .filter(diesel::dsl::not(near_at.eq(at()).and(near_id.le(id))))
+        .order((near_at.asc(), near_id.asc()))
+        .select(near_id)
+        .single_value();
+    // No status filter here: SQLite would then walk the published posts' index instead of
+    // looking the three ids up. The two others are published; the post itself is checked.
+    let mut rows: Vec<(i64, String, DbNullableTimestamp, String, String)> = posts::table
+        .filter(
+            posts::id
+                .nullable()
+                .eq(id)
+                .or(posts::id.nullable().eq(older))
+                .or(posts::id.nullable().eq(newer)),
+        )
+        .select((
+            posts::id,
+            posts::status,
+            posts::published_at,
+            posts::slug,
+            posts::title,
         ))
-        .order((posts::published_at.desc(), posts::id.desc()))
-        .select((posts::id, posts::slug, posts::title))
-        .first(conn)
-        .optional()?;
-    let newer: Option<(i64, String, String)> = posts::table
-        .filter(posts::status.eq(PUBLISHED))
-        .filter(posts::published_at.ge(at()))
-        .filter(diesel::dsl::not(
-            posts::published_at.eq(at()).and(posts::id.le(id)),
-        ))
-        .order((posts::published_at.asc(), posts::id.asc()))
-        .select((posts::id, posts::slug, posts::title))
-        .first(conn)
-        .optional()?;
-    let link = |(id, slug, title)| PostLink { id, slug, title };
-    Ok((older.map(link), newer.map(link)))
+        .load(conn)?;
+    rows.sort_unstable_by_key(|(id, _, at, _, _)| (at.0, *id));
+    let Some(position) = rows
+        .iter()
+        .position(|(row_id, status, ..)| *row_id == id && status == PUBLISHED)
+    else {
+        return Ok((None, None));
+    };
+    let mut links = rows
+        .into_iter()
+        .map(|(id, _, _, slug, title)| PostLink { id, slug, title });
+    let older = if position == 1 { links.next() } else { None };
+    let newer = links.nth(1);
+    Ok((older, newer))
 }
 
 /// Whether any scheduled post is due at `now`.

@@ -8,8 +8,8 @@ use kernel::outbox::OutboxSignal;
 use kernel::testing::TestDatabase;
 use kernel::{Backend, DbPool};
 use posts_api::{
-    Actor, ArchiveEntry, PageRequest, PostDraft, PostEvent, PostFilter, PostStatus, PostsError,
-    PostsPort, SlugLookup,
+    Actor, ArchiveEntry, PageRequest, PostDraft, PostEvent, PostFilter, PostLink, PostStatus,
+    PostsError, PostsPort, SlugLookup,
 };
 
 use crate::SqlPosts;
@@ -749,6 +749,30 @@ async fn published_documents_walk_every_published_post_in_id_order(backend: Back
     ));
 }
 
+async fn neighbours_of_posts_published_at_one_instant_follow_their_ids(backend: Backend) {
+    let f = fixture(backend);
+    let mut ids = Vec::new();
+    for n in 1..=4 {
+        let post = f
+            .posts
+            .create(ALICE, draft(&format!("Same {n}"), "x", &[]))
+            .await
+            .unwrap();
+        f.posts.publish(ALICE, post.id).await.unwrap();
+        ids.push(post.id);
+    }
+    let slug = |link: Option<PostLink>| link.map(|l| l.slug);
+    for (at, id) in ids.iter().enumerate() {
+        let (older, newer) = f.posts.neighbours(*id).await.unwrap();
+        let expected_older = at
+            .checked_sub(1)
+            .map(|before| format!("same-{}", before + 1));
+        let expected_newer = (at + 1 < ids.len()).then(|| format!("same-{}", at + 2));
+        assert_eq!(slug(older), expected_older, "post {}", at + 1);
+        assert_eq!(slug(newer), expected_newer, "post {}", at + 1);
+    }
+}
+
 async fn slices_start_at_any_offset_and_favorites_are_asked_in_batch(backend: Backend) {
     let f = fixture(backend);
     let mut ids = Vec::new();
@@ -841,6 +865,7 @@ on_both_backends!(
     tags_are_normalised_counted_and_filterable,
     favorites_are_idempotent_and_counted,
     lists_paginate_and_link_neighbours,
+    neighbours_of_posts_published_at_one_instant_follow_their_ids,
     slices_start_at_any_offset_and_favorites_are_asked_in_batch,
     bad_input_is_refused_and_nothing_is_written,
     published_documents_walk_every_published_post_in_id_order,

@@ -14,5 +14,5 @@ pub use events::CommentEvent;
 pub use port::CommentsPort;
 pub use types::{
     Actor, Comment, CommentEdit, CommentStatus, ModerationAction, ModerationMode, NewComment,
-    Thread,
+    Thread, ThreadPost,
 };

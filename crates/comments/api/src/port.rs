@@ -4,7 +4,9 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 
-use crate::{Actor, Comment, CommentEdit, CommentsError, ModerationAction, NewComment, Thread};
+use crate::{
+    Actor, Comment, CommentEdit, CommentsError, ModerationAction, NewComment, Thread, ThreadPost,
+};
 
 /// What the comments module answers. Every write checks the actor's right to it and records
 /// its event in the outbox in the same transaction.
@@ -19,6 +21,15 @@ pub trait CommentsPort: Send + Sync {
     /// pending comments to them. A post that is missing, or not published and the viewer does
     /// not moderate it, is [`CommentsError::NotFound`].
     async fn thread(&self, post_id: i64, viewer: Option<Actor>) -> Result<Thread, CommentsError>;
+
+    /// [`thread`](Self::thread) for a caller that has just read the post from the posts
+    /// module in the same request (the post page): the post's author and status are taken
+    /// from `post` instead of being asked again, which saves a query per page.
+    async fn thread_of(
+        &self,
+        post: ThreadPost,
+        viewer: Option<Actor>,
+    ) -> Result<Thread, CommentsError>;
 
     /// Visible comments (not pending, hidden or deleted) per post, in one query. Every id
     /// asked gets an entry (0 when none). The caller asks about posts it shows, so the post's

@@ -211,6 +211,18 @@ impl Comment {
     }
 }
 
+/// What the comments module needs to know of a post to show its thread, for a caller that
+/// has just read the post from the posts module (see [`crate::CommentsPort::thread_of`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreadPost {
+    /// The post.
+    pub post_id: i64,
+    /// Its author, who moderates its comments.
+    pub author_id: i64,
+    /// Whether it is published (readers see comments of published posts only).
+    pub published: bool,
+}
+
 /// A post's comments as one viewer may see them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Thread {

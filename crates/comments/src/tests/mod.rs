@@ -8,6 +8,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use comments_api::{
     Actor, Comment, CommentEvent, CommentsError, CommentsPort, ModerationMode, NewComment,
+    ThreadPost,
 };
 use kernel::clock::ManualClock;
 use kernel::outbox::OutboxSignal;
@@ -351,16 +352,27 @@ impl Fixture {
             .unwrap()
     }
 
-    /// Ids of the thread of `post_id` as `viewer` sees it.
+    /// Ids of the thread of `post_id` as `viewer` sees it, after checking that the thread
+    /// is the same when the caller gives the post (`thread_of`).
     async fn thread_ids(&self, post_id: i64, viewer: Option<Actor>) -> Vec<i64> {
-        self.comments
-            .thread(post_id, viewer)
-            .await
-            .unwrap()
-            .comments
-            .iter()
-            .map(|c| c.id)
-            .collect()
+        let thread = self.comments.thread(post_id, viewer).await.unwrap();
+        let given = self.thread_post(post_id).await;
+        assert_eq!(
+            self.comments.thread_of(given, viewer).await.as_ref(),
+            Ok(&thread),
+            "thread_of agrees with thread"
+        );
+        thread.comments.iter().map(|c| c.id).collect()
+    }
+
+    /// The post as the post page gives it to `thread_of`.
+    async fn thread_post(&self, post_id: i64) -> ThreadPost {
+        let post = self.posts.authorship(post_id).await.unwrap().unwrap();
+        ThreadPost {
+            post_id,
+            author_id: post.author_id,
+            published: post.status == PostStatus::Published,
+        }
     }
 
     /// Visible comments of one post.

@@ -90,9 +90,14 @@ async fn unpublished_and_missing_posts_show_no_comments_to_readers(backend: Back
     let f = fixture(backend);
     let comment = f.comment(POST, ALICE, "Hello").await;
     f.posts.set(POST, AUTHOR.id, PostStatus::Draft);
+    let given = f.thread_post(POST).await;
     for viewer in [None, Some(ALICE), Some(BOB)] {
         assert_eq!(
             f.comments.thread(POST, viewer).await,
+            Err(CommentsError::NotFound)
+        );
+        assert_eq!(
+            f.comments.thread_of(given, viewer).await,
             Err(CommentsError::NotFound)
         );
         assert_eq!(

@@ -5,7 +5,7 @@
 //! idempotency key, no notice), so the anonymous post page can be cached as bytes.
 
 use chrono::{DateTime, Utc};
-use comments_api::{CommentsError, Thread};
+use comments_api::{CommentsError, Thread, ThreadPost};
 use serde::Serialize;
 
 use super::AppState;
@@ -86,7 +86,8 @@ impl CommentSection {
 /// The section for the post `post_id` at `slug`, as `session` may see it. `refused` puts a
 /// refused comment back in its form; `notice` is shown to signed-in viewers. The post's
 /// author (`post_author_id`) is named in the same profiles lookup as the commenters, for the
-/// page's byline ([`CommentSection::take_post_author`]).
+/// page's byline ([`CommentSection::take_post_author`]). The caller has just read the post,
+/// so its author and status are handed to the comments module, not asked again.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn comment_section(
     state: &AppState,
@@ -99,7 +100,12 @@ pub(crate) async fn comment_section(
     notice: Option<&'static str>,
 ) -> Result<CommentSection, PageError> {
     let actor = session.map(comments_actor);
-    let thread = match state.comments.thread(post_id, actor).await {
+    let post = ThreadPost {
+        post_id,
+        author_id: post_author_id,
+        published,
+    };
+    let thread = match state.comments.thread_of(post, actor).await {
         Ok(thread) => thread,
         // An unpublished post its viewer does not moderate has no comments to show.
         Err(CommentsError::NotFound) => Thread {

@@ -7,11 +7,12 @@ use kernel::DbConnection;
 use kernel::db::{DbBackend, DbNullableTimestamp};
 use posts_api::{
     Actor, ArchiveEntry, ArchiveYear, Authorship, PageRequest, Post, PostDocument, PostFilter,
-    PostLink, PostPage, PostSlice, PostStatus, PostSummary, PostsError, SlugLookup, TagCount,
+    PostLink, PostPage, PostSlice, PostStatus, PostSummary, PostsError, ReadablePost, SlugLookup,
+    TagCount,
 };
 
 use crate::error::StoreResult;
-use crate::rows::{self, PostRow, SummaryRow, WithExtras};
+use crate::rows::{self, PostRow, ReadableRow, SummaryRow, WithExtras};
 use crate::schema::{post_favorites, post_slug_redirects, post_tags, posts};
 use crate::validate::normalise_tag;
 
@@ -253,26 +254,80 @@ pub(crate) fn by_slug(
     slug: &str,
     viewer: Option<Actor>,
 ) -> StoreResult<SlugLookup> {
-    let visible = |row: &PostRow| {
-        row.status() == PostStatus::Published || viewer.is_some_and(|v| may_edit(v, row))
-    };
+    lookup(conn, slug, viewer, |conn| {
+        let found: Option<WithExtras<PostRow>> = posts::table
+            .filter(posts::slug.eq(slug))
+            .select((PostRow::as_select(), rows::extras()))
+            .get_result(conn)
+            .optional()?;
+        Ok(found.and_then(|found| {
+            let sight = Sight::of(&found.0);
+            rows::full_posts_with(vec![found])
+                .pop()
+                .map(|post| (post, sight))
+        }))
+    })
+}
+
+/// [`by_slug`] for the post's page: the columns it shows, and only its tags beside them.
+pub(crate) fn readable_by_slug(
+    conn: &mut DbConnection,
+    slug: &str,
+    viewer: Option<Actor>,
+) -> StoreResult<SlugLookup<ReadablePost>> {
+    lookup(conn, slug, viewer, |conn| {
+        let found: Option<(ReadableRow, Option<String>)> = posts::table
+            .filter(posts::slug.eq(slug))
+            .select((ReadableRow::as_select(), rows::joined_tags()))
+            .get_result(conn)
+            .optional()?;
+        Ok(found.map(|(row, tags)| {
+            let sight = Sight {
+                author_id: row.author_id,
+                status: rows::status_of(&row.status),
+            };
+            (rows::readable_post(row, tags), sight)
+        }))
+    })
+}
+
+/// What decides who may see a post: its author and its state.
+struct Sight {
+    author_id: i64,
+    status: PostStatus,
+}
+
+impl Sight {
+    fn of(row: &PostRow) -> Self {
+        Self {
+            author_id: row.author_id,
+            status: row.status(),
+        }
+    }
+
+    /// Published posts are seen by everyone, the others by who may edit them.
+    fn visible_to(&self, viewer: Option<Actor>) -> bool {
+        self.status == PostStatus::Published || viewer.is_some_and(|v| v.may_edit(self.author_id))
+    }
+}
+
+/// The post at `slug` as `find` reads it, or where it moved, for `viewer`.
+fn lookup<P>(
+    conn: &mut DbConnection,
+    slug: &str,
+    viewer: Option<Actor>,
+    find: impl FnOnce(&mut DbConnection) -> StoreResult<Option<(P, Sight)>>,
+) -> StoreResult<SlugLookup<P>> {
     // No slug holds a control character, and PostgreSQL refuses NUL bytes in queries.
     if slug.chars().any(char::is_control) {
         return Err(PostsError::NotFound.into());
     }
-    let found: Option<WithExtras<PostRow>> = posts::table
-        .filter(posts::slug.eq(slug))
-        .select((PostRow::as_select(), rows::extras()))
-        .get_result(conn)
-        .optional()?;
-    if let Some(found) = found {
-        if !visible(&found.0) {
-            return Err(PostsError::NotFound.into());
-        }
-        let post = rows::full_posts_with(vec![found]).pop();
-        return post
-            .map(|post| SlugLookup::Found(Box::new(post)))
-            .ok_or_else(|| PostsError::NotFound.into());
+    if let Some((post, sight)) = find(conn)? {
+        return if sight.visible_to(viewer) {
+            Ok(SlugLookup::Found(Box::new(post)))
+        } else {
+            Err(PostsError::NotFound.into())
+        };
     }
     let moved_to: Option<i64> = post_slug_redirects::table
         .find(slug)
@@ -284,7 +339,7 @@ pub(crate) fn by_slug(
         .transpose()?
         .flatten()
     {
-        Some(row) if visible(&row) => Ok(SlugLookup::Moved { slug: row.slug }),
+        Some(row) if Sight::of(&row).visible_to(viewer) => Ok(SlugLookup::Moved { slug: row.slug }),
         _ => Err(PostsError::NotFound.into()),
     }
 }

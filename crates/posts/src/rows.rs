@@ -7,7 +7,7 @@ use diesel::dsl::AsExprOf;
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 use kernel::DbConnection;
-use posts_api::{Post, PostStatus, PostSummary, TocItem};
+use posts_api::{Post, PostStatus, PostSummary, ReadablePost, TocItem};
 
 use crate::error::StoreResult;
 use crate::schema::{post_favorites, post_tags, posts};
@@ -16,6 +16,11 @@ use crate::schema::{post_favorites, post_tags, posts};
 /// draft, the least visible state.
 pub(crate) fn status_of(stored: &str) -> PostStatus {
     PostStatus::parse(stored).unwrap_or(PostStatus::Draft)
+}
+
+/// A stored table of contents; one that does not parse (never written so) reads as empty.
+fn toc_of(stored: &str) -> Vec<TocItem> {
+    serde_json::from_str(stored).unwrap_or_default()
 }
 
 /// A `posts` row.
@@ -49,14 +54,10 @@ impl PostRow {
         status_of(&self.status)
     }
 
-    fn toc(&self) -> Vec<TocItem> {
-        serde_json::from_str(&self.toc_json).unwrap_or_default()
-    }
-
     fn into_post(self, tags: Vec<String>, favorites_count: u64) -> Post {
         Post {
             status: self.status(),
-            toc: self.toc(),
+            toc: toc_of(&self.toc_json),
             id: self.id,
             author_id: self.author_id,
             slug: self.slug,
@@ -73,6 +74,48 @@ impl PostRow {
             created_at: self.created_at.and_utc(),
             updated_at: self.updated_at.and_utc(),
             favorites_count,
+        }
+    }
+}
+
+/// The columns a post's page needs: no Markdown source, excerpt or creation time.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = posts)]
+pub(crate) struct ReadableRow {
+    pub(crate) id: i64,
+    pub(crate) author_id: i64,
+    pub(crate) slug: String,
+    pub(crate) title: String,
+    pub(crate) description: String,
+    pub(crate) body_html: String,
+    pub(crate) toc_json: String,
+    pub(crate) word_count: i32,
+    pub(crate) reading_minutes: i32,
+    pub(crate) cover_image_url: Option<String>,
+    pub(crate) status: String,
+    #[diesel(deserialize_as = kernel::db::DbNullableTimestamp)]
+    pub(crate) published_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = kernel::db::DbTimestamp)]
+    pub(crate) updated_at: NaiveDateTime,
+}
+
+impl ReadableRow {
+    fn into_readable(self, tags: Vec<String>) -> ReadablePost {
+        ReadablePost {
+            status: status_of(&self.status),
+            toc: toc_of(&self.toc_json),
+            id: self.id,
+            author_id: self.author_id,
+            slug: self.slug,
+            title: self.title,
+            description: self.description,
+            body_html: self.body_html,
+            word_count: u32::try_from(self.word_count).unwrap_or(0),
+            reading_minutes: u32::try_from(self.reading_minutes).unwrap_or(0),
+            tags,
+            cover_image_url: self.cover_image_url,
+            published_at: self.published_at.map(|t| t.and_utc()),
+            updated_at: self.updated_at.and_utc(),
         }
     }
 }
@@ -146,38 +189,48 @@ diesel::define_sql_function! {
     fn string_agg(expr: Text, delimiter: Text) -> Nullable<Text>;
 }
 
+/// A post's tags, joined by [`TAG_SEPARATOR`], read by a subquery (see [`extras`]).
+#[diesel::dsl::auto_type]
+pub(crate) fn joined_tags() -> _ {
+    let separator: AsExprOf<&'static str, Text> = TAG_SEPARATOR.into_sql::<Text>();
+    post_tags::table
+        .filter(post_tags::post_id.eq(posts::id))
+        .select(string_agg(post_tags::tag, separator))
+        .single_value()
+}
+
 /// Two more columns for a query of posts: the post's tags, joined by [`TAG_SEPARATOR`],
 /// and its favorite count, read by subqueries in the same statement instead of two more
 /// queries afterwards (each one a round trip to PostgreSQL). Typed, so the statement stays
 /// prepared.
 #[diesel::dsl::auto_type]
 pub(crate) fn extras() -> _ {
-    let separator: AsExprOf<&'static str, Text> = TAG_SEPARATOR.into_sql::<Text>();
-    let tags = post_tags::table
-        .filter(post_tags::post_id.eq(posts::id))
-        .select(string_agg(post_tags::tag, separator))
-        .single_value();
     let favorites = post_favorites::table
         .filter(post_favorites::post_id.eq(posts::id))
         .count()
         .single_value();
-    (tags, favorites)
+    (joined_tags(), favorites)
 }
 
 /// A row with its [`extras`]: its tags joined, and its favorite count.
 pub(crate) type WithExtras<R> = (R, (Option<String>, Option<i64>));
 
+/// Tags as [`joined_tags`] reads them, sorted.
+fn split_tags(joined: Option<String>) -> Vec<String> {
+    let mut tags: Vec<String> = joined
+        .map(|joined| joined.split(TAG_SEPARATOR).map(str::to_owned).collect())
+        .unwrap_or_default();
+    tags.sort_unstable();
+    tags
+}
+
 /// Builds one value per row from the row and its [`extras`].
 fn with_extras<R, T>(rows: Vec<WithExtras<R>>, build: fn(R, Vec<String>, u64) -> T) -> Vec<T> {
     rows.into_iter()
         .map(|(row, (tags, favorites))| {
-            let mut tags: Vec<String> = tags
-                .map(|joined| joined.split(TAG_SEPARATOR).map(str::to_owned).collect())
-                .unwrap_or_default();
-            tags.sort_unstable();
             build(
                 row,
-                tags,
+                split_tags(tags),
                 favorites.and_then(|n| u64::try_from(n).ok()).unwrap_or(0),
             )
         })
@@ -187,6 +240,11 @@ fn with_extras<R, T>(rows: Vec<WithExtras<R>>, build: fn(R, Vec<String>, u64) ->
 /// Full posts from rows read with their [`extras`].
 pub(crate) fn full_posts_with(rows: Vec<WithExtras<PostRow>>) -> Vec<Post> {
     with_extras(rows, PostRow::into_post)
+}
+
+/// A post as its page shows it, from its row read with its [`joined_tags`].
+pub(crate) fn readable_post(row: ReadableRow, tags: Option<String>) -> ReadablePost {
+    row.into_readable(split_tags(tags))
 }
 
 /// Summaries from rows read with their [`extras`].

@@ -8,8 +8,8 @@ use kernel::outbox::OutboxSignal;
 use kernel::{Clock, DbConnection, DbPool};
 use posts_api::{
     Actor, ArchiveEntry, ArchiveYear, Authorship, PageRequest, Post, PostDocument, PostDraft,
-    PostFilter, PostLink, PostPage, PostSlice, PostSummary, PostsError, PostsPort, Revision,
-    SlugLookup, TagCount,
+    PostFilter, PostLink, PostPage, PostSlice, PostSummary, PostsError, PostsPort, ReadablePost,
+    Revision, SlugLookup, TagCount,
 };
 
 use crate::error::{StoreError, StoreResult};
@@ -123,6 +123,16 @@ impl PostsPort for SqlPosts {
     ) -> Result<SlugLookup, PostsError> {
         let slug = slug.to_owned();
         self.read(move |conn| read::by_slug(conn, &slug, viewer))
+            .await
+    }
+
+    async fn readable_by_slug(
+        &self,
+        slug: &str,
+        viewer: Option<Actor>,
+    ) -> Result<SlugLookup<ReadablePost>, PostsError> {
+        let slug = slug.to_owned();
+        self.read(move |conn| read::readable_by_slug(conn, &slug, viewer))
             .await
     }
 

@@ -158,6 +158,14 @@ impl PostsPort for FakePosts {
         Err(PostsError::NotFound)
     }
 
+    async fn readable_by_slug(
+        &self,
+        _slug: &str,
+        _viewer: Option<posts_api::Actor>,
+    ) -> Result<SlugLookup<posts_api::ReadablePost>, PostsError> {
+        Err(PostsError::NotFound)
+    }
+
     async fn published_by_ids(&self, _ids: Vec<i64>) -> Result<Vec<PostSummary>, PostsError> {
         Ok(Vec::new())
     }

@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 
 use crate::{
     Actor, ArchiveEntry, ArchiveYear, Authorship, PageRequest, Post, PostDocument, PostDraft,
-    PostFilter, PostLink, PostPage, PostSlice, PostSummary, PostsError, Revision, SlugLookup,
-    TagCount,
+    PostFilter, PostLink, PostPage, PostSlice, PostSummary, PostsError, ReadablePost, Revision,
+    SlugLookup, TagCount,
 };
 
 /// What the posts module answers. Every write checks the actor's right to it and records its
@@ -52,6 +52,14 @@ pub trait PostsPort: Send + Sync {
         slug: &str,
         viewer: Option<Actor>,
     ) -> Result<SlugLookup, PostsError>;
+
+    /// [`post_by_slug`](Self::post_by_slug) for the post's page: the same lookup and
+    /// visibility, the post without what its page does not show.
+    async fn readable_by_slug(
+        &self,
+        slug: &str,
+        viewer: Option<Actor>,
+    ) -> Result<SlugLookup<ReadablePost>, PostsError>;
 
     /// Published posts with these ids, in the order asked (unknown ids are skipped).
     async fn published_by_ids(&self, ids: Vec<i64>) -> Result<Vec<PostSummary>, PostsError>;

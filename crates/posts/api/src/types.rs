@@ -184,11 +184,68 @@ pub struct PostLink {
     pub title: String,
 }
 
-/// The answer to "which post lives at this slug?".
+/// A post as its page shows it to readers: a [`Post`] without its Markdown source, its
+/// excerpt, its creation time and its favorite count. The source is the larger half of a
+/// stored post, and the page never shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum SlugLookup {
+pub struct ReadablePost {
+    /// Id, opaque outside the posts module.
+    pub id: i64,
+    /// The author's profile id.
+    pub author_id: i64,
+    /// URL segment under `/posts/`.
+    pub slug: String,
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// Sanitized HTML rendered from the Markdown.
+    pub body_html: String,
+    /// Table of contents.
+    pub toc: Vec<TocItem>,
+    /// Words in the body.
+    pub word_count: u32,
+    /// Estimated minutes to read.
+    pub reading_minutes: u32,
+    /// Normalised tags, sorted.
+    pub tags: Vec<String>,
+    /// Cover image URL.
+    pub cover_image_url: Option<String>,
+    /// Life-cycle state.
+    pub status: PostStatus,
+    /// When it went (or goes, if scheduled) live.
+    pub published_at: Option<DateTime<Utc>>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Post> for ReadablePost {
+    fn from(post: Post) -> Self {
+        Self {
+            id: post.id,
+            author_id: post.author_id,
+            slug: post.slug,
+            title: post.title,
+            description: post.description,
+            body_html: post.body_html,
+            toc: post.toc,
+            word_count: post.word_count,
+            reading_minutes: post.reading_minutes,
+            tags: post.tags,
+            cover_image_url: post.cover_image_url,
+            status: post.status,
+            published_at: post.published_at,
+            updated_at: post.updated_at,
+        }
+    }
+}
+
+/// The answer to "which post lives at this slug?", with the post as a [`Post`] or, for its
+/// page, a [`ReadablePost`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SlugLookup<P = Post> {
     /// The post lives here.
-    Found(Box<Post>),
+    Found(Box<P>),
     /// It lived here once; it is now at `slug` (answer 301).
     Moved {
         /// The current slug.

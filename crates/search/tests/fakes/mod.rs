@@ -66,6 +66,13 @@ impl PostsPort for FakePosts {
     async fn post_by_slug(&self, _: &str, _: Option<Actor>) -> Result<SlugLookup, PostsError> {
         unimplemented!()
     }
+    async fn readable_by_slug(
+        &self,
+        _: &str,
+        _: Option<Actor>,
+    ) -> Result<SlugLookup<posts_api::ReadablePost>, PostsError> {
+        unimplemented!()
+    }
     async fn published_by_ids(&self, _: Vec<i64>) -> Result<Vec<PostSummary>, PostsError> {
         unimplemented!()
     }

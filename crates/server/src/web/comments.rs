@@ -129,7 +129,7 @@ pub(crate) async fn create(
     }
     let post = match state
         .posts
-        .post_by_slug(&slug, Some(actor_of(&session)))
+        .readable_by_slug(&slug, Some(actor_of(&session)))
         .await?
     {
         SlugLookup::Found(post) => *post,

@@ -2,7 +2,7 @@
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
-use posts_api::{Post, PostStatus, SlugLookup, TocItem};
+use posts_api::{PostStatus, ReadablePost, SlugLookup, TocItem};
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
@@ -52,7 +52,7 @@ struct Neighbour {
 
 /// JSON-LD for a post. `<`, `>` and `&` are escaped as `\u003c`… so the JSON can never
 /// close the `<script>` element it sits in.
-fn json_ld(post: &Post, url: &str, site_title: &str) -> String {
+fn json_ld(post: &ReadablePost, url: &str, site_title: &str) -> String {
     let value = serde_json::json!({
         "@context": "https://schema.org",
         "@type": "BlogPosting",
@@ -74,7 +74,7 @@ fn json_ld(post: &Post, url: &str, site_title: &str) -> String {
         .replace('&', "\\u0026")
 }
 
-fn view(post: Post, base_url: &str, site_title: &str) -> PostView {
+fn view(post: ReadablePost, base_url: &str, site_title: &str) -> PostView {
     let canonical_url = format!("{base_url}/posts/{}", path_segment(&post.slug));
     PostView {
         path: path_segment(&post.slug),
@@ -121,7 +121,7 @@ pub(crate) async fn show(
     let stamp = state.page_cache.stamp();
     // Drafts and scheduled posts are found only for those who may edit them.
     let actor = signed_in.0.as_ref().map(actor_of);
-    let post = match state.posts.post_by_slug(&slug, actor).await? {
+    let post = match state.posts.readable_by_slug(&slug, actor).await? {
         SlugLookup::Found(post) => post,
         SlugLookup::Moved { slug } => {
             return Ok(HttpResponse::MovedPermanently()
@@ -168,7 +168,7 @@ pub(crate) async fn render(
     state: &AppState,
     chrome: &Chrome,
     session: Option<&Session>,
-    post: Post,
+    post: ReadablePost,
     page: PostPage,
 ) -> Result<HttpResponse, PageError> {
     let status = page.status;
@@ -183,7 +183,7 @@ pub(crate) async fn render_html(
     state: &AppState,
     chrome: &Chrome,
     session: Option<&Session>,
-    post: Post,
+    post: ReadablePost,
     page: PostPage,
     slots: Option<&Slots>,
 ) -> Result<(String, Vec<Dep>), PageError> {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::http::header::HeaderValue;
-use posts_api::{Post, PostStatus};
+use posts_api::{PostStatus, ReadablePost};
 use profiles_api::{Role, Viewer};
 use serde::Serialize;
 
@@ -59,10 +59,10 @@ pub(crate) async fn through_template(
     state: &AppState,
     chrome: &Chrome,
     session: &Session,
-    post: Post,
+    post: ReadablePost,
     path: &str,
     stamp: u64,
-) -> Result<Result<HttpResponse, Post>, PageError> {
+) -> Result<Result<HttpResponse, ReadablePost>, PageError> {
     let cache = &state.page_cache;
     if !cache.enabled() || post.status != PostStatus::Published {
         return Ok(Err(post));

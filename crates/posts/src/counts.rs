@@ -119,6 +119,25 @@ pub(crate) fn published_total(conn: &mut DbConnection) -> StoreResult<i64> {
         .get_result(conn)?)
 }
 
+/// [`published_total`] as a subquery, for a column of another statement.
+#[diesel::dsl::auto_type]
+pub(crate) fn published_total_column() -> _ {
+    post_published_total::table
+        .find(1_i64)
+        .select(post_published_total::published_posts)
+        .single_value()
+}
+
+/// [`with_tag`] as a subquery, for a column of another statement (NULL, not 0, for a tag
+/// no published post ever carried).
+#[diesel::dsl::auto_type]
+pub(crate) fn with_tag_column(tag: String) -> _ {
+    post_tag_counts::table
+        .find(tag)
+        .select(post_tag_counts::published_posts)
+        .single_value()
+}
+
 /// How many published posts carry `tag` (normalised).
 pub(crate) fn with_tag(conn: &mut DbConnection, tag: &str) -> StoreResult<i64> {
     Ok(post_tag_counts::table

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
 use diesel::dsl::exists;
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable};
 use kernel::DbConnection;
 use kernel::db::{DbBackend, DbNullableTimestamp};
 use posts_api::{
@@ -123,22 +124,75 @@ fn published_matching(filter: &PostFilter) -> BoxedPosts {
     query
 }
 
-/// How many published posts match `filter`: read from the maintained counts when the
-/// filter is none or a tag alone (see [`crate::counts`]), counted otherwise.
-fn total_matching(conn: &mut DbConnection, filter: &PostFilter) -> StoreResult<i64> {
-    let PostFilter {
-        tag,
-        author_id: None,
-        author_ids: None,
-        favorited_by: None,
-    } = filter
-    else {
-        return Ok(published_matching(filter).count().get_result(conn)?);
-    };
-    match tag.as_deref() {
-        None => crate::counts::published_total(conn),
-        Some(tag) => crate::counts::with_tag(conn, &filter_tag(tag)),
+/// The maintained counts that answer "how many published posts match `filter`" when it is
+/// none or a tag alone (see [`crate::counts`]); `None` when they must be counted.
+fn kept_count(filter: &PostFilter) -> Option<Option<&str>> {
+    match filter {
+        PostFilter {
+            tag,
+            author_id: None,
+            author_ids: None,
+            favorited_by: None,
+        } => Some(tag.as_deref()),
+        _ => None,
     }
+}
+
+/// How many published posts match `filter`: read from the maintained counts when they
+/// know, counted otherwise.
+fn total_matching(conn: &mut DbConnection, filter: &PostFilter) -> StoreResult<i64> {
+    match kept_count(filter) {
+        Some(None) => crate::counts::published_total(conn),
+        Some(Some(tag)) => crate::counts::with_tag(conn, &filter_tag(tag)),
+        None => Ok(published_matching(filter).count().get_result(conn)?),
+    }
+}
+
+/// A column for a page of posts matching `filter`: the maintained count of all of them,
+/// so a page and its total come in one statement. NULL when the counts do not know, or
+/// when no tag count row exists yet; [`published_from`] then asks on its own.
+type TotalColumn = Box<dyn BoxableExpression<posts::table, DbBackend, SqlType = Nullable<BigInt>>>;
+
+fn total_column(filter: &PostFilter) -> TotalColumn {
+    match kept_count(filter) {
+        Some(None) => Box::new(crate::counts::published_total_column()),
+        Some(Some(tag)) => Box::new(crate::counts::with_tag_column(filter_tag(tag))),
+        None => Box::new(None::<i64>.into_sql::<Nullable<BigInt>>()),
+    }
+}
+
+/// Published posts matching `filter`, newest first, from `offset`, at most `limit`, and how
+/// many match in all. The total comes in the same statement as a [`total_column`], or in a
+/// query of its own when the page is empty or the column NULL.
+fn published_from(
+    conn: &mut DbConnection,
+    filter: &PostFilter,
+    offset: i64,
+    limit: u32,
+) -> StoreResult<(Vec<PostSummary>, u64)> {
+    let rows: Vec<(SummaryRow, (Option<String>, Option<i64>), Option<i64>)> =
+        published_matching(filter)
+            .order((posts::published_at.desc(), posts::id.desc()))
+            .limit(i64::from(limit))
+            .offset(offset)
+            .select((
+                SummaryRow::as_select(),
+                rows::extras(),
+                total_column(filter),
+            ))
+            .load(conn)?;
+    let total = match rows.first().and_then(|(.., total)| *total) {
+        Some(total) => total,
+        None => total_matching(conn, filter)?,
+    };
+    let rows = rows
+        .into_iter()
+        .map(|(row, extras, _)| (row, extras))
+        .collect();
+    Ok((
+        rows::summaries_with(rows),
+        u64::try_from(total).unwrap_or(0),
+    ))
 }
 
 /// Checks a page request and returns its offset.
@@ -164,17 +218,11 @@ pub(crate) fn published_page(
     request: PageRequest,
 ) -> StoreResult<PostPage> {
     let offset = checked_offset(request)?;
-    let total = total_matching(conn, filter)?;
-    let rows: Vec<WithExtras<SummaryRow>> = published_matching(filter)
-        .order((posts::published_at.desc(), posts::id.desc()))
-        .limit(i64::from(request.per_page))
-        .offset(offset)
-        .select((SummaryRow::as_select(), rows::extras()))
-        .load(conn)?;
+    let (posts, total) = published_from(conn, filter, offset, request.per_page)?;
     Ok(PostPage {
-        posts: rows::summaries_with(rows),
+        posts,
         request,
-        total: u64::try_from(total).unwrap_or(0),
+        total,
     })
 }
 
@@ -194,21 +242,8 @@ pub(crate) fn published_slice(
     }
     let offset = i64::try_from(offset)
         .map_err(|_| PostsError::invalid("offset", "That offset is too large."))?;
-    let total = total_matching(conn, filter)?;
-    let rows: Vec<WithExtras<SummaryRow>> = if offset >= total {
-        Vec::new()
-    } else {
-        published_matching(filter)
-            .order((posts::published_at.desc(), posts::id.desc()))
-            .limit(i64::from(limit))
-            .offset(offset)
-            .select((SummaryRow::as_select(), rows::extras()))
-            .load(conn)?
-    };
-    Ok(PostSlice {
-        posts: rows::summaries_with(rows),
-        total: u64::try_from(total).unwrap_or(0),
-    })
+    let (posts, total) = published_from(conn, filter, offset, limit)?;
+    Ok(PostSlice { posts, total })
 }
 
 /// Which of `post_ids` the reader marked favorite.

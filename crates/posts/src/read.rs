@@ -161,6 +161,9 @@ fn total_column(filter: &PostFilter) -> TotalColumn {
     }
 }
 
+/// A summary's row with its [`extras`](rows::extras) and its list's [`total_column`].
+type SummaryWithTotal = (SummaryRow, (Option<String>, Option<i64>), Option<i64>);
+
 /// Published posts matching `filter`, newest first, from `offset`, at most `limit`, and how
 /// many match in all. The total comes in the same statement as a [`total_column`], or in a
 /// query of its own when the page is empty or the column NULL.
@@ -170,17 +173,16 @@ fn published_from(
     offset: i64,
     limit: u32,
 ) -> StoreResult<(Vec<PostSummary>, u64)> {
-    let rows: Vec<(SummaryRow, (Option<String>, Option<i64>), Option<i64>)> =
-        published_matching(filter)
-            .order((posts::published_at.desc(), posts::id.desc()))
-            .limit(i64::from(limit))
-            .offset(offset)
-            .select((
-                SummaryRow::as_select(),
-                rows::extras(),
-                total_column(filter),
-            ))
-            .load(conn)?;
+    let rows: Vec<SummaryWithTotal> = published_matching(filter)
+        .order((posts::published_at.desc(), posts::id.desc()))
+        .limit(i64::from(limit))
+        .offset(offset)
+        .select((
+            SummaryRow::as_select(),
+            rows::extras(),
+            total_column(filter),
+        ))
+        .load(conn)?;
     let total = match rows.first().and_then(|(.., total)| *total) {
         Some(total) => total,
         None => total_matching(conn, filter)?,

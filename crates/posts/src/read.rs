@@ -148,11 +148,12 @@ fn total_matching(conn: &mut DbConnection, filter: &PostFilter) -> StoreResult<i
     }
 }
 
+/// A nullable count, as a column of a query of posts.
+type TotalColumn = Box<dyn BoxableExpression<posts::table, DbBackend, SqlType = Nullable<BigInt>>>;
+
 /// A column for a page of posts matching `filter`: the maintained count of all of them,
 /// so a page and its total come in one statement. NULL when the counts do not know, or
 /// when no tag count row exists yet; [`published_from`] then asks on its own.
-type TotalColumn = Box<dyn BoxableExpression<posts::table, DbBackend, SqlType = Nullable<BigInt>>>;
-
 fn total_column(filter: &PostFilter) -> TotalColumn {
     match kept_count(filter) {
         Some(None) => Box::new(crate::counts::published_total_column()),

@@ -26,8 +26,12 @@ use crate::query::{self, QueryBuilder};
 use crate::schema::{self, Fields};
 use crate::snippet;
 
-/// The index writer's memory budget: one indexing thread, 32 MB before it flushes a segment.
-pub const WRITER_MEMORY: usize = 32 * 1024 * 1024;
+/// The index writer's memory budget: one indexing thread, 16 MiB before it flushes a segment.
+/// Every commit starts a segment whose term table is sized from this budget, and with writes
+/// one at a time every write commits: at 16 MiB instead of 32, 855 → 958 sequential
+/// `POST /api/articles` a second (median of three 5 s runs each), while indexing a backlog of
+/// 3,000 posts took the same 4.6 s.
+pub const WRITER_MEMORY: usize = 16 * 1024 * 1024;
 /// The file naming the live generation.
 const CURRENT: &str = "CURRENT";
 /// At most this much recency lifts a score (a brand-new post scores up to 25 % higher).

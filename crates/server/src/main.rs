@@ -54,7 +54,7 @@ const MALLOC_ARENAS: i32 = 2;
 
 /// Blocks at least this large are mapped on their own and given back to the system when
 /// freed. glibc's default threshold rises to the largest block freed so far, so the search
-/// writer's 1 MiB buffers (up to its 32 MiB budget while indexing a backlog) would end up
+/// writer's 1 MiB buffers (up to its 16 MiB budget while indexing a backlog) would end up
 /// kept in the heap for good after the first burst. Measured with 10,000 posts indexed by
 /// the serving process, then loaded: 42 MiB resident at 512 KiB, 51 to 87 MiB with glibc's
 /// default. At 512 KiB, though, each response of the 540 KB Atom feed (actix-web copies a

@@ -188,10 +188,7 @@ fn published_from(
         Some(total) => total,
         None => total_matching(conn, filter)?,
     };
-    let rows = rows
-        .into_iter()
-        .map(|(row, extras, _)| (row, extras))
-        .collect();
+    let rows = rows.into_iter().map(|(row, extras, _)| (row, extras));
     Ok((
         rows::summaries_with(rows),
         u64::try_from(total).unwrap_or(0),
@@ -320,10 +317,7 @@ pub(crate) fn readable_by_slug(
             .get_result(conn)
             .optional()?;
         Ok(found.map(|(row, tags)| {
-            let sight = Sight {
-                author_id: row.author_id,
-                status: rows::status_of(&row.status),
-            };
+            let sight = Sight::new(row.author_id, &row.status);
             (rows::readable_post(row, tags), sight)
         }))
     })
@@ -336,11 +330,16 @@ struct Sight {
 }
 
 impl Sight {
-    fn of(row: &PostRow) -> Self {
+    /// A post by `author_id` in the stored state `status`.
+    fn new(author_id: i64, status: &str) -> Self {
         Self {
-            author_id: row.author_id,
-            status: row.status(),
+            author_id,
+            status: rows::status_of(status),
         }
+    }
+
+    fn of(row: &PostRow) -> Self {
+        Self::new(row.author_id, &row.status)
     }
 
     /// Published posts are seen by everyone, the others by who may edit them.

@@ -225,7 +225,10 @@ fn split_tags(joined: Option<String>) -> Vec<String> {
 }
 
 /// Builds one value per row from the row and its [`extras`].
-fn with_extras<R, T>(rows: Vec<WithExtras<R>>, build: fn(R, Vec<String>, u64) -> T) -> Vec<T> {
+fn with_extras<R, T>(
+    rows: impl IntoIterator<Item = WithExtras<R>>,
+    build: fn(R, Vec<String>, u64) -> T,
+) -> Vec<T> {
     rows.into_iter()
         .map(|(row, (tags, favorites))| {
             build(
@@ -248,6 +251,8 @@ pub(crate) fn readable_post(row: ReadableRow, tags: Option<String>) -> ReadableP
 }
 
 /// Summaries from rows read with their [`extras`].
-pub(crate) fn summaries_with(rows: Vec<WithExtras<SummaryRow>>) -> Vec<PostSummary> {
+pub(crate) fn summaries_with(
+    rows: impl IntoIterator<Item = WithExtras<SummaryRow>>,
+) -> Vec<PostSummary> {
     with_extras(rows, SummaryRow::into_summary)
 }

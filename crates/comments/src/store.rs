@@ -52,6 +52,15 @@ fn moderates_posts_of(actor: Option<Actor>, author_id: Option<i64>) -> bool {
     actor.is_some_and(|a| a.may_moderate_any || author_id == Some(a.id))
 }
 
+/// What [`CommentsPort::thread_of`] needs of `post`.
+pub(crate) fn thread_post(post: &Authorship) -> ThreadPost {
+    ThreadPost {
+        post_id: post.post_id,
+        author_id: post.author_id,
+        published: post.status == PostStatus::Published,
+    }
+}
+
 impl SqlComments {
     /// Comments in the database behind `pool`, with the default [`CommentsConfig`]. `clock`
     /// dates changes and measures edit windows and rate limits; `outbox` is signalled after
@@ -145,12 +154,7 @@ impl CommentsPort for SqlComments {
             .authorship(post_id)
             .await?
             .ok_or(CommentsError::NotFound)?;
-        let post = ThreadPost {
-            post_id,
-            author_id: post.author_id,
-            published: post.status == PostStatus::Published,
-        };
-        self.thread_of(post, viewer).await
+        self.thread_of(thread_post(&post), viewer).await
     }
 
     async fn thread_of(

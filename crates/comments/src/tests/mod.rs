@@ -376,11 +376,7 @@ impl Fixture {
     /// The post as the post page gives it to `thread_of`.
     async fn thread_post(&self, post_id: i64) -> ThreadPost {
         let post = self.posts.authorship(post_id).await.unwrap().unwrap();
-        ThreadPost {
-            post_id,
-            author_id: post.author_id,
-            published: post.status == PostStatus::Published,
-        }
+        crate::store::thread_post(&post)
     }
 
     /// Visible comments of one post.

@@ -12,7 +12,8 @@
 //! post's editor links and the comment section ([`ReadersOwn`]). Those are rendered for
 //! them, kept in the cache under their id (evicted by any change to the post, its comments,
 //! or the profiles they name), and filled with fresh tokens per request like the template;
-//! an edit link's window running out replaces them. [`PersonalTemplate::fits`] tells the two kinds of reader apart.
+//! an edit link's window running out replaces them. [`PersonalTemplate::fits`] tells the two
+//! kinds of reader apart.
 
 use std::collections::HashSet;
 use std::ops::Range;

@@ -277,6 +277,16 @@ async fn scheduled_posts_go_live_when_their_time_comes(backend: Backend) {
     let at = start() + Duration::hours(2);
     let scheduled = f.posts.schedule(ALICE, post.id, at).await.unwrap();
     assert_eq!(scheduled.status, PostStatus::Scheduled);
+    let next_week = f
+        .posts
+        .create(ALICE, draft("Next week", "Later still.", &[]))
+        .await
+        .unwrap();
+    let next_week_at = start() + Duration::days(7);
+    f.posts
+        .schedule(ALICE, next_week.id, next_week_at)
+        .await
+        .unwrap();
     assert_eq!(f.by_slug("later", None).await, Err(PostsError::NotFound));
 
     f.clock.advance(Duration::hours(1));
@@ -305,7 +315,14 @@ async fn scheduled_posts_go_live_when_their_time_comes(backend: Backend) {
         events(&f).await.as_slice(),
         [PostEvent::PostPublished(_)]
     ));
-    // Nothing left to do the second time.
+    // Nothing left to do the second time: the post of next week is not due yet.
+    assert!(f.posts.publish_due().await.unwrap().is_empty());
+    assert_eq!(
+        f.by_slug("next-week", None).await,
+        Err(PostsError::NotFound)
+    );
+    f.clock.advance(Duration::days(7));
+    assert_eq!(f.posts.publish_due().await.unwrap(), vec![next_week.id]);
     assert!(f.posts.publish_due().await.unwrap().is_empty());
     // A published post cannot be scheduled.
     assert!(matches!(

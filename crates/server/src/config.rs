@@ -45,6 +45,9 @@ pub struct ConfigArgs {
     /// Memory for rendered pages served to anonymous readers, in MiB; 0 turns the cache off [default: 16]
     #[arg(long, env = "QUIRE_PAGE_CACHE_MB", value_name = "MIB")]
     pub page_cache_mb: Option<usize>,
+    /// HTTP worker threads [default: one per CPU core]
+    #[arg(long, env = "QUIRE_WORKERS", value_name = "N")]
+    pub workers: Option<usize>,
     /// Origins whose browser scripts may call the JSON API (CORS): comma-separated, e.g. `https://app.example,http://localhost:3000`, or `*` for any [default: *]
     #[arg(long, env = "QUIRE_CORS_ORIGINS", value_name = "ORIGINS")]
     pub cors_origins: Option<String>,
@@ -71,6 +74,8 @@ pub struct FileConfig {
     pub site_title: Option<String>,
     /// Same as `--page-cache-mb`.
     pub page_cache_mb: Option<usize>,
+    /// Same as `--workers`.
+    pub workers: Option<usize>,
     /// Same as `--cors-origins`.
     pub cors_origins: Option<String>,
 }
@@ -111,6 +116,9 @@ pub enum ConfigError {
     /// The site title is empty.
     #[error("the site title must not be empty")]
     EmptyTitle,
+    /// `workers` is zero.
+    #[error("workers must be at least 1 (leave it unset for one per CPU core)")]
+    NoWorkers,
     /// An entry of `cors_origins` is not `*` or an origin.
     #[error(
         "invalid CORS origin `{0}`: expected `*` or origins like https://app.example or http://localhost:3000, separated by commas"
@@ -246,6 +254,10 @@ impl Config {
             .page_cache_mb
             .or(file.page_cache_mb)
             .unwrap_or(DEFAULT_PAGE_CACHE_MB);
+        let workers = args.workers.or(file.workers);
+        if workers == Some(0) {
+            return Err(ConfigError::NoWorkers);
+        }
         let cors_origins = match args.cors_origins.or(file.cors_origins) {
             Some(text) => CorsOrigins::parse(&text)?,
             None => CorsOrigins::Any,
@@ -258,7 +270,7 @@ impl Config {
             base_url,
             search_url,
             site_title,
-            workers: None,
+            workers,
             page_cache_bytes: page_cache_mb.saturating_mul(1024 * 1024),
         })
     }
@@ -283,6 +295,11 @@ impl Config {
             ),
             ("site_title", self.site_title.clone()),
             ("cors_origins", self.cors_origins.describe()),
+            (
+                "workers",
+                self.workers
+                    .map_or_else(|| "one per CPU core".to_owned(), |n| n.to_string()),
+            ),
             (
                 "page_cache",
                 match self.page_cache_bytes {
@@ -371,6 +388,7 @@ mod tests {
             bind = "127.0.0.1:9000"
             site_title = "From the file"
             base_url = "https://blog.example/"
+            workers = 3
             "#,
         )
         .unwrap();
@@ -382,6 +400,9 @@ mod tests {
         assert_eq!(config.bind.to_string(), "0.0.0.0:7000");
         assert_eq!(config.site_title, "From the file");
         assert_eq!(config.base_url.as_deref(), Some("https://blog.example"));
+        assert_eq!(config.workers, Some(3));
+        let default = Config::resolve(ConfigArgs::default(), FileConfig::default()).unwrap();
+        assert_eq!(default.workers, None, "one per core unless set");
     }
 
     #[test]
@@ -437,6 +458,11 @@ mod tests {
             ..ConfigArgs::default()
         });
         assert!(matches!(error, ConfigError::EmptyTitle));
+        let error = bad(ConfigArgs {
+            workers: Some(0),
+            ..ConfigArgs::default()
+        });
+        assert!(matches!(error, ConfigError::NoWorkers));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Reading and writing the outbox tables.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use diesel::dsl::{exists, not};
+use diesel::dsl::not;
 use diesel::prelude::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -89,6 +89,13 @@ pub(crate) fn pending_for(
 }
 
 /// Like [`pending_for`], from a floor the caller already read.
+///
+/// Written as `id NOT IN (deliveries above the floor)` rather than `NOT EXISTS`: PostgreSQL
+/// runs the former as one hash of the consumer's recent deliveries, whatever its row
+/// estimates. `NOT EXISTS` lets it pick a nested loop over a materialised list instead when
+/// the statistics are stale (a freshly imported site on a connection that plans generically),
+/// and that plan compares every pending event with every delivery: 60 ms per pass on 2,000
+/// events, seconds on 10,000.
 fn pending_above(
     conn: &mut DbConnection,
     consumer: &str,
@@ -97,10 +104,11 @@ fn pending_above(
 ) -> Result<Vec<Event>, DbError> {
     let handled = outbox_deliveries::table
         .filter(outbox_deliveries::consumer.eq(consumer))
-        .filter(outbox_deliveries::event_id.eq(outbox_events::id));
+        .filter(outbox_deliveries::event_id.gt(floor))
+        .select(outbox_deliveries::event_id);
     Ok(outbox_events::table
         .filter(outbox_events::id.gt(floor))
-        .filter(not(exists(handled)))
+        .filter(not(outbox_events::id.eq_any(handled)))
         .order(outbox_events::id.asc())
         .limit(limit)
         .select(Event::as_select())

@@ -174,7 +174,16 @@ fn published_from(
     offset: i64,
     limit: u32,
 ) -> StoreResult<(Vec<PostSummary>, u64)> {
-    let rows: Vec<SummaryWithTotal> = published_matching(filter)
+    // Where the counts know, a page starting past the last match is not looked for.
+    let mut query = published_matching(filter);
+    match kept_count(filter) {
+        Some(None) => query = query.filter(crate::counts::total_reaches(offset)),
+        Some(Some(tag)) => {
+            query = query.filter(crate::counts::tag_reaches(filter_tag(tag), offset))
+        }
+        None => {}
+    }
+    let rows: Vec<SummaryWithTotal> = query
         .order((posts::published_at.desc(), posts::id.desc()))
         .limit(i64::from(limit))
         .offset(offset)

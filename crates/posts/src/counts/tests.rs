@@ -55,17 +55,33 @@ async fn exact(pool: &DbPool, posts: &SqlPosts, after: &str) -> Vec<(String, u64
         .unwrap();
     drop(conn);
     let total = |filter| async { posts.published_slice(filter, 0, 1).await.unwrap().total };
+    // The lists end where the counts say (their statements skip the walk past that point).
+    let listed_at = |filter, offset| async move {
+        let slice = posts.published_slice(filter, offset, 1).await.unwrap();
+        (slice.posts.len(), slice.total)
+    };
+    let published = u64::try_from(published).unwrap();
     assert_eq!(
         total(PostFilter::default()).await,
-        u64::try_from(published).unwrap(),
+        published,
         "total after {after}"
     );
+    if published > 0 {
+        let last = listed_at(PostFilter::default(), published - 1).await;
+        assert_eq!(last, (1, published), "last post after {after}");
+    }
+    let past = listed_at(PostFilter::default(), published).await;
+    assert_eq!(past, (0, published), "past the last post after {after}");
     for (tag, count) in &recount {
-        let filter = PostFilter {
+        let filter = || PostFilter {
             tag: Some(tag.to_uppercase()),
             ..PostFilter::default()
         };
-        assert_eq!(total(filter).await, *count, "total of {tag} after {after}");
+        assert_eq!(total(filter()).await, *count, "total of {tag} after {after}");
+        let last = listed_at(filter(), count - 1).await;
+        assert_eq!(last, (1, *count), "last post of {tag} after {after}");
+        let past = listed_at(filter(), *count).await;
+        assert_eq!(past, (0, *count), "past the last post of {tag} after {after}");
     }
     let unknown = PostFilter {
         tag: Some("no such tag".into()),

@@ -320,14 +320,58 @@ pub(crate) fn readable_by_slug(
     viewer: Option<Actor>,
 ) -> StoreResult<SlugLookup<ReadablePost>> {
     lookup(conn, slug, viewer, |conn| {
-        let found: Option<(ReadableRow, Option<String>)> = posts::table
+        let (older, newer, near) = diesel::alias!(posts as older, posts as newer, posts as near);
+        let near_id = near.field(posts::id);
+        let near_at = near.field(posts::published_at);
+        // The same search as [`neighbours`], from the post of the outer statement: a range on
+        // the index, then the tie-break (see there).
+        let older_id = near
+            .filter(near.field(posts::status).eq(PUBLISHED))
+            .filter(near_at.le(posts::published_at))
+            .filter(diesel::dsl::not(
+                near_at.eq(posts::published_at).and(near_id.ge(posts::id)),
+            ))
+            .order((near_at.desc(), near_id.desc()))
+            .select(near_id)
+            .single_value();
+        let newer_id = near
+            .filter(near.field(posts::status).eq(PUBLISHED))
+            .filter(near_at.ge(posts::published_at))
+            .filter(diesel::dsl::not(
+                near_at.eq(posts::published_at).and(near_id.le(posts::id)),
+            ))
+            .order((near_at.asc(), near_id.asc()))
+            .select(near_id)
+            .single_value();
+        let link = (posts::id, posts::slug, posts::title);
+        type Link = Option<(i64, String, String)>;
+        let found: Option<(ReadableRow, Option<String>, Link, Link)> = posts::table
+            .left_join(
+                older.on(posts::status
+                    .eq(PUBLISHED)
+                    .and(older.field(posts::id).nullable().eq(older_id))),
+            )
+            .left_join(
+                newer.on(posts::status
+                    .eq(PUBLISHED)
+                    .and(newer.field(posts::id).nullable().eq(newer_id))),
+            )
             .filter(posts::slug.eq(slug))
-            .select((ReadableRow::as_select(), rows::joined_tags()))
+            .select((
+                ReadableRow::as_select(),
+                rows::joined_tags(),
+                older.fields(link).nullable(),
+                newer.fields(link).nullable(),
+            ))
             .get_result(conn)
             .optional()?;
-        Ok(found.map(|(row, tags)| {
+        Ok(found.map(|(row, tags, older, newer)| {
             let sight = Sight::new(row.author_id, &row.status);
-            (rows::readable_post(row, tags), sight)
+            let link = |(id, slug, title)| PostLink { id, slug, title };
+            let mut post = rows::readable_post(row, tags);
+            post.older = older.map(link);
+            post.newer = newer.map(link);
+            (post, sight)
         }))
     })
 }

@@ -116,6 +116,8 @@ impl ReadableRow {
             cover_image_url: self.cover_image_url,
             published_at: self.published_at.map(|t| t.and_utc()),
             updated_at: self.updated_at.and_utc(),
+            older: None,
+            newer: None,
         }
     }
 }

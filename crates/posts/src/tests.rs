@@ -64,16 +64,43 @@ pub(crate) fn fixture(backend: Backend) -> Fixture {
 
 impl Fixture {
     /// `post_by_slug`, after checking that `readable_by_slug` finds the same (the same post
-    /// without what its page does not show, or the same redirect or error).
+    /// without what its page does not show, with the neighbours `neighbours` names, or the
+    /// same redirect or error).
     async fn by_slug(&self, slug: &str, viewer: Option<Actor>) -> Result<SlugLookup, PostsError> {
         let full = self.posts.post_by_slug(slug, viewer).await;
         let readable = self.posts.readable_by_slug(slug, viewer).await;
-        let expected = full.clone().map(|found| match found {
-            SlugLookup::Found(post) => SlugLookup::Found(Box::new(ReadablePost::from(*post))),
-            SlugLookup::Moved { slug } => SlugLookup::Moved { slug },
-        });
+        let expected = match full.clone() {
+            Ok(SlugLookup::Found(post)) => {
+                Ok(SlugLookup::Found(Box::new(self.readable(*post).await)))
+            }
+            Ok(SlugLookup::Moved { slug }) => Ok(SlugLookup::Moved { slug }),
+            Err(error) => Err(error),
+        };
         assert_eq!(readable, expected, "readable_by_slug({slug:?}) agrees");
         full
+    }
+
+    /// `post` as its page reads it, with its neighbours.
+    async fn readable(&self, post: posts_api::Post) -> ReadablePost {
+        let (older, newer) = self.posts.neighbours(post.id).await.unwrap();
+        ReadablePost {
+            id: post.id,
+            author_id: post.author_id,
+            slug: post.slug,
+            title: post.title,
+            description: post.description,
+            body_html: post.body_html,
+            toc: post.toc,
+            word_count: post.word_count,
+            reading_minutes: post.reading_minutes,
+            tags: post.tags,
+            cover_image_url: post.cover_image_url,
+            status: post.status,
+            published_at: post.published_at,
+            updated_at: post.updated_at,
+            older,
+            newer,
+        }
     }
 }
 
@@ -681,6 +708,12 @@ async fn lists_paginate_and_link_neighbours(backend: Backend) {
             "a draft or a missing post has no neighbours"
         );
     }
+    // Each post's page reads its neighbours with it: none for the draft, seen by its author.
+    for slug in ["post-1", "post-3", "post-5"] {
+        f.by_slug(slug, None).await.unwrap();
+    }
+    let hidden = f.by_slug("hidden", Some(ALICE)).await.unwrap();
+    assert!(matches!(hidden, SlugLookup::Found(post) if post.status == PostStatus::Draft));
 
     let found = f
         .posts
@@ -793,6 +826,8 @@ async fn neighbours_of_posts_published_at_one_instant_follow_their_ids(backend: 
         let expected_newer = (at + 1 < ids.len()).then(|| format!("same-{}", at + 2));
         assert_eq!(slug(older), expected_older, "post {}", at + 1);
         assert_eq!(slug(newer), expected_newer, "post {}", at + 1);
+        // The post's page reads the same two in its own statement.
+        f.by_slug(&format!("same-{}", at + 1), None).await.unwrap();
     }
 }
 

@@ -217,27 +217,11 @@ pub struct ReadablePost {
     pub published_at: Option<DateTime<Utc>>,
     /// Last change.
     pub updated_at: DateTime<Utc>,
-}
-
-impl From<Post> for ReadablePost {
-    fn from(post: Post) -> Self {
-        Self {
-            id: post.id,
-            author_id: post.author_id,
-            slug: post.slug,
-            title: post.title,
-            description: post.description,
-            body_html: post.body_html,
-            toc: post.toc,
-            word_count: post.word_count,
-            reading_minutes: post.reading_minutes,
-            tags: post.tags,
-            cover_image_url: post.cover_image_url,
-            status: post.status,
-            published_at: post.published_at,
-            updated_at: post.updated_at,
-        }
-    }
+    /// The published post just before this one, read in the same statement as the post
+    /// (what [`crate::PostsPort::neighbours`] answers); none unless this one is published.
+    pub older: Option<PostLink>,
+    /// The published post just after this one; none unless this one is published.
+    pub newer: Option<PostLink>,
 }
 
 /// The answer to "which post lives at this slug?", with the post as a [`Post`] or, for its

@@ -77,11 +77,19 @@ async fn exact(pool: &DbPool, posts: &SqlPosts, after: &str) -> Vec<(String, u64
             tag: Some(tag.to_uppercase()),
             ..PostFilter::default()
         };
-        assert_eq!(total(filter()).await, *count, "total of {tag} after {after}");
+        assert_eq!(
+            total(filter()).await,
+            *count,
+            "total of {tag} after {after}"
+        );
         let last = listed_at(filter(), count - 1).await;
         assert_eq!(last, (1, *count), "last post of {tag} after {after}");
         let past = listed_at(filter(), *count).await;
-        assert_eq!(past, (0, *count), "past the last post of {tag} after {after}");
+        assert_eq!(
+            past,
+            (0, *count),
+            "past the last post of {tag} after {after}"
+        );
     }
     let unknown = PostFilter {
         tag: Some("no such tag".into()),

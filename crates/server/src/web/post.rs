@@ -183,17 +183,13 @@ pub(crate) async fn render_html(
     state: &AppState,
     chrome: &Chrome,
     session: Option<&Session>,
-    post: ReadablePost,
+    mut post: ReadablePost,
     page: PostPage,
     slots: Option<&Slots>,
 ) -> Result<(String, Vec<Dep>), PageError> {
     let actor = session.map(actor_of);
     let published = post.status == PostStatus::Published;
-    let (older, newer) = if published {
-        state.posts.neighbours(post.id).await?
-    } else {
-        (None, None)
-    };
+    let (older, newer) = (post.older.take(), post.newer.take());
     let mut deps = vec![
         Dep::Post(post.id),
         Dep::Neighbours(post.id),

@@ -45,7 +45,7 @@ pub struct ConfigArgs {
     /// Memory for rendered pages served to anonymous readers, in MiB; 0 turns the cache off [default: 16]
     #[arg(long, env = "QUIRE_PAGE_CACHE_MB", value_name = "MIB")]
     pub page_cache_mb: Option<usize>,
-    /// HTTP worker threads [default: one per CPU core]
+    /// HTTP worker threads [default: one per CPU core; two with a PostgreSQL server on this machine]
     #[arg(long, env = "QUIRE_WORKERS", value_name = "N")]
     pub workers: Option<usize>,
     /// Origins whose browser scripts may call the JSON API (CORS): comma-separated, e.g. `https://app.example,http://localhost:3000`, or `*` for any [default: *]
@@ -117,7 +117,7 @@ pub enum ConfigError {
     #[error("the site title must not be empty")]
     EmptyTitle,
     /// `workers` is zero.
-    #[error("workers must be at least 1 (leave it unset for one per CPU core)")]
+    #[error("workers must be at least 1 (leave it unset for the default: one per CPU core)")]
     NoWorkers,
     /// An entry of `cors_origins` is not `*` or an origin.
     #[error(
@@ -190,7 +190,7 @@ pub struct Config {
     pub search_url: Option<String>,
     /// The site's title.
     pub site_title: String,
-    /// HTTP worker threads; `None` lets actix pick one per core.
+    /// HTTP worker threads; `None` for the default (see `startup::default_workers`).
     pub workers: Option<usize>,
     /// Bytes of rendered pages kept for anonymous readers (0: no page cache).
     pub page_cache_bytes: usize,
@@ -297,8 +297,10 @@ impl Config {
             ("cors_origins", self.cors_origins.describe()),
             (
                 "workers",
-                self.workers
-                    .map_or_else(|| "one per CPU core".to_owned(), |n| n.to_string()),
+                self.workers.map_or_else(
+                    || "one per CPU core (two with a PostgreSQL server on this machine)".to_owned(),
+                    |n| n.to_string(),
+                ),
             ),
             (
                 "page_cache",

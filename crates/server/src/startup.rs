@@ -153,6 +153,7 @@ impl Application {
             outbox.clone(),
         ));
         let page_cache = Arc::new(web::PageCache::new(config.page_cache_bytes));
+        let http_workers = config.workers.unwrap_or_else(|| default_workers(&pool));
         let search = crate::search::port(&config)?;
         let comments = SqlComments::new(pool.clone(), clock.clone(), outbox.clone(), posts.clone())
             .with_config(comments_config);
@@ -200,7 +201,7 @@ impl Application {
         ];
 
         let cors_origins = config.cors_origins.clone();
-        let mut server = HttpServer::new(move || {
+        let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
                 .wrap(from_fn(web::identify))
@@ -217,14 +218,12 @@ impl Application {
         // connections: a large body written in slices would otherwise leave its last, short
         // segment waiting for the client's delayed ACK (40 ms on Linux).
         .tcp_nodelay(true)
+        .workers(http_workers)
         .listen(listener)
         .map_err(|source| StartupError::Bind {
             addr: local_addr,
             source,
         })?;
-        if let Some(workers) = config.workers {
-            server = server.workers(workers);
-        }
         Ok(Self {
             local_addr,
             base_url,
@@ -272,5 +271,21 @@ impl Application {
         }
         tracing::info!("quire stopped");
         served
+    }
+}
+
+/// HTTP worker threads when the configuration names none: one per CPU core, as actix-web
+/// would pick, or two per core with a PostgreSQL server on this machine. Its reads then run
+/// on the worker itself ([`DbPool::read`]), which waits for each statement's answer; with
+/// one worker per core the cores sat idle meanwhile. Alternating runs on 2,000 posts, page
+/// cache off, two cores: reads in place with 4 workers against the blocking pool with 2,
+/// home 4,442–4,588 against 3,518–3,982 requests/s, one post 3,080–3,305 against
+/// 2,417–2,877, a tag 3,797–4,006 against 3,090–3,611; 8 or 16 workers gained nothing more.
+fn default_workers(pool: &DbPool) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    if pool.backend() == kernel::Backend::Postgres && pool.reads_in_place() {
+        cores * 2
+    } else {
+        cores
     }
 }

@@ -71,6 +71,8 @@ pub struct DbPool {
     url: DatabaseUrl,
     /// On SQLite, the queue this pool's write transactions wait in (see [`writer_gate`]).
     writer: Option<WriterGate>,
+    /// Reads run on the caller's thread (see [`DbPool::read`]).
+    reads_in_place: bool,
 }
 
 /// A connection checked out of the pool; returned to it on drop.
@@ -100,12 +102,18 @@ impl DbPool {
             pool,
             url: url.clone(),
             writer: (url.backend() == Backend::Sqlite).then(WriterGate::default),
+            reads_in_place: url.is_on_this_machine(),
         })
     }
 
     /// The backend behind this pool.
     pub fn backend(&self) -> Backend {
         self.url.backend()
+    }
+
+    /// Whether [`DbPool::read`] runs its work on the caller's thread when it can.
+    pub fn reads_in_place(&self) -> bool {
+        self.reads_in_place
     }
 
     /// Where this pool connects, password redacted.
@@ -160,19 +168,21 @@ impl DbPool {
         result
     }
 
-    /// Runs read-only `work` (it must not write). On SQLite, when a pooled connection is free
-    /// at once, it runs right here on the calling thread: in WAL mode a reader never waits for
-    /// a writer's lock, so the query takes microseconds — less than the trip to the blocking
-    /// pool and back, which dominated reader pages in profiles. Otherwise (no free connection,
-    /// or PostgreSQL, whose queries wait on the network) it goes to the blocking pool like
-    /// [`DbPool::run`].
+    /// Runs read-only `work` (it must not write). When the database is on this machine
+    /// ([`DatabaseUrl::is_on_this_machine`]) and a pooled connection is free at once, it runs
+    /// right here on the calling thread: a SQLite reader in WAL mode never waits for a
+    /// writer's lock, and a local PostgreSQL answers through a socket in microseconds, both
+    /// less than the trip to the blocking pool and back (two thread switches per
+    /// statement), which dominated reader pages in profiles. Otherwise (no free connection,
+    /// or a server across a network, where a round trip would hold up the caller's other
+    /// work) it goes to the blocking pool like [`DbPool::run`].
     pub async fn read<T, E, F>(&self, work: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<DbError> + Send + 'static,
     {
-        if self.backend() == Backend::Sqlite
+        if self.reads_in_place
             && let Some(mut conn) = self.pool.try_get()
         {
             return work(&mut conn);

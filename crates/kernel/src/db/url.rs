@@ -123,18 +123,28 @@ impl std::fmt::Display for DatabaseUrl {
     }
 }
 
-/// The hosts a PostgreSQL URL names: a `host=` parameter wins over the authority (as in
-/// libpq), and either may list several, comma-separated. Empty when it names none.
+/// The hosts libpq connects to for a PostgreSQL URL: a `hostaddr=` or `host=` parameter wins
+/// over the URL's authority, and a URL naming none falls back on `PGHOSTADDR` / `PGHOST`
+/// (as in libpq); each may list several, comma-separated. Empty for the default socket.
 fn postgres_hosts(url: &str) -> Vec<String> {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
     let (before_query, query) = rest.split_once('?').unwrap_or((rest, ""));
-    let from_query = query.split('&').find_map(|pair| pair.strip_prefix("host="));
-    let list = from_query.unwrap_or_else(|| {
-        let authority = before_query.split('/').next().unwrap_or_default();
-        authority
-            .rsplit_once('@')
-            .map_or(authority, |(_, hosts)| hosts)
-    });
+    let parameter = |name: &str| {
+        query
+            .split('&')
+            .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+            .map(str::to_owned)
+    };
+    let authority = before_query.split('/').next().unwrap_or_default();
+    let in_authority = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, hosts)| hosts);
+    let list = parameter("hostaddr")
+        .or_else(|| parameter("host"))
+        .or_else(|| (!in_authority.is_empty()).then(|| in_authority.to_owned()))
+        .or_else(|| std::env::var("PGHOSTADDR").ok())
+        .or_else(|| std::env::var("PGHOST").ok())
+        .unwrap_or_default();
     // A socket directory may be written percent-encoded.
     let list = list.replace("%2F", "/").replace("%2f", "/");
     list.split(',')
@@ -258,6 +268,7 @@ mod tests {
             "postgres://u@10.0.0.5:5432/quire",
             "postgres://u@localhost/quire?host=db.internal",
             "postgres://u@localhost,db.internal/quire",
+            "postgres://u@localhost/quire?sslmode=disable&hostaddr=10.0.0.5",
         ] {
             assert!(!local(away), "{away} is across a network");
         }

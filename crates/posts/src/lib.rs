@@ -7,6 +7,7 @@
 mod counts;
 mod error;
 mod events;
+mod neighbours;
 mod read;
 mod render;
 mod rows;

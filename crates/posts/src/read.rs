@@ -5,7 +5,7 @@ use diesel::dsl::exists;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable};
 use kernel::DbConnection;
-use kernel::db::{DbBackend, DbNullableTimestamp};
+use kernel::db::DbBackend;
 use posts_api::{
     Actor, ArchiveEntry, ArchiveYear, Authorship, PageRequest, Post, PostDocument, PostFilter,
     PostLink, PostPage, PostSlice, PostStatus, PostSummary, PostsError, ReadablePost, SlugLookup,
@@ -13,6 +13,7 @@ use posts_api::{
 };
 
 use crate::error::StoreResult;
+use crate::neighbours;
 use crate::rows::{self, PostRow, ReadableRow, SummaryRow, WithExtras};
 use crate::schema::{post_favorites, post_slug_redirects, post_tags, posts};
 use crate::validate::normalise_tag;
@@ -320,57 +321,20 @@ pub(crate) fn readable_by_slug(
     viewer: Option<Actor>,
 ) -> StoreResult<SlugLookup<ReadablePost>> {
     lookup(conn, slug, viewer, |conn| {
-        let (older, newer, near) = diesel::alias!(posts as older, posts as newer, posts as near);
-        let near_id = near.field(posts::id);
-        let near_at = near.field(posts::published_at);
-        // The same search as [`neighbours`], from the post of the outer statement: a range on
-        // the index, then the tie-break (see there).
-        let older_id = near
-            .filter(near.field(posts::status).eq(PUBLISHED))
-            .filter(near_at.le(posts::published_at))
-            .filter(diesel::dsl::not(
-                near_at.eq(posts::published_at).and(near_id.ge(posts::id)),
-            ))
-            .order((near_at.desc(), near_id.desc()))
-            .select(near_id)
-            .single_value();
-        let newer_id = near
-            .filter(near.field(posts::status).eq(PUBLISHED))
-            .filter(near_at.ge(posts::published_at))
-            .filter(diesel::dsl::not(
-                near_at.eq(posts::published_at).and(near_id.le(posts::id)),
-            ))
-            .order((near_at.asc(), near_id.asc()))
-            .select(near_id)
-            .single_value();
-        let link = (posts::id, posts::slug, posts::title);
-        type Link = Option<(i64, String, String)>;
-        let found: Option<(ReadableRow, Option<String>, Link, Link)> = posts::table
-            .left_join(
-                older.on(posts::status
-                    .eq(PUBLISHED)
-                    .and(older.field(posts::id).nullable().eq(older_id))),
-            )
-            .left_join(
-                newer.on(posts::status
-                    .eq(PUBLISHED)
-                    .and(newer.field(posts::id).nullable().eq(newer_id))),
-            )
-            .filter(posts::slug.eq(slug))
-            .select((
-                ReadableRow::as_select(),
-                rows::joined_tags(),
-                older.fields(link).nullable(),
-                newer.fields(link).nullable(),
-            ))
-            .get_result(conn)
-            .optional()?;
-        Ok(found.map(|(row, tags, older, newer)| {
+        let found: Option<(ReadableRow, Option<String>, neighbours::Links)> =
+            neighbours::with_neighbours()
+                .filter(posts::slug.eq(slug))
+                .select((
+                    ReadableRow::as_select(),
+                    rows::joined_tags(),
+                    neighbours::links(),
+                ))
+                .get_result(conn)
+                .optional()?;
+        Ok(found.map(|(row, tags, links)| {
             let sight = Sight::new(row.author_id, &row.status);
-            let link = |(id, slug, title)| PostLink { id, slug, title };
             let mut post = rows::readable_post(row, tags);
-            post.older = older.map(link);
-            post.newer = newer.map(link);
+            (post.older, post.newer) = neighbours::from_links(links);
             (post, sight)
         }))
     })
@@ -509,71 +473,18 @@ pub(crate) fn authorship(conn: &mut DbConnection, id: i64) -> StoreResult<Option
 }
 
 /// The published posts just before and after post `id`: `(older, newer)`; none for a post
-/// that is not published (or does not exist). One statement: it loads the post itself and
-/// the two posts its subqueries find (the post's own date is a subquery too), and their
-/// order here says which is which.
+/// that is not published (or does not exist). The same search as the post's page makes
+/// ([`readable_by_slug`]).
 pub(crate) fn neighbours(
     conn: &mut DbConnection,
     id: i64,
 ) -> StoreResult<(Option<PostLink>, Option<PostLink>)> {
-    let (pivot, near) = diesel::alias!(posts as pivot, posts as near);
-    // The post's date, if it is published (else NULL, which no comparison matches).
-    let at = || {
-        pivot
-            .filter(pivot.field(posts::id).eq(id))
-            .filter(pivot.field(posts::status).eq(PUBLISHED))
-            .select(pivot.field(posts::published_at))
-            .single_value()
-    };
-    let near_id = near.field(posts::id);
-    let near_at = near.field(posts::published_at);
-    let older = near
-        .filter(near.field(posts::status).eq(PUBLISHED))
-        // A range on the index (`<= at`), then the tie-break: with the whole condition as
-        // one OR, SQLite would walk the index from the far end.
-        .filter(near_at.le(at()))
-        .filter(diesel::dsl::not(near_at.eq(at()).and(near_id.ge(id))))
-        .order((near_at.desc(), near_id.desc()))
-        .select(near_id)
-        .single_value();
-    let newer = near
-        .filter(near.field(posts::status).eq(PUBLISHED))
-        .filter(near_at.ge(at()))
-        .filter(diesel::dsl::not(near_at.eq(at()).and(near_id.le(id))))
-        .order((near_at.asc(), near_id.asc()))
-        .select(near_id)
-        .single_value();
-    // No status filter here: SQLite would then walk the published posts' index instead of
-    // looking the three ids up. The two others are published; the post itself is checked.
-    let mut rows: Vec<(i64, String, DbNullableTimestamp, String, String)> = posts::table
-        .filter(
-            posts::id
-                .nullable()
-                .eq(id)
-                .or(posts::id.nullable().eq(older))
-                .or(posts::id.nullable().eq(newer)),
-        )
-        .select((
-            posts::id,
-            posts::status,
-            posts::published_at,
-            posts::slug,
-            posts::title,
-        ))
-        .load(conn)?;
-    rows.sort_unstable_by_key(|(id, _, at, _, _)| (at.0, *id));
-    let Some(position) = rows
-        .iter()
-        .position(|(row_id, status, ..)| *row_id == id && status == PUBLISHED)
-    else {
-        return Ok((None, None));
-    };
-    let mut links = rows
-        .into_iter()
-        .map(|(id, _, _, slug, title)| PostLink { id, slug, title });
-    let older = if position == 1 { links.next() } else { None };
-    let newer = links.nth(1);
-    Ok((older, newer))
+    let links: Option<neighbours::Links> = neighbours::with_neighbours()
+        .filter(posts::id.eq(id))
+        .select(neighbours::links())
+        .get_result(conn)
+        .optional()?;
+    Ok(links.map_or((None, None), neighbours::from_links))
 }
 
 /// Whether any scheduled post is due at `now`.

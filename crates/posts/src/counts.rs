@@ -138,30 +138,6 @@ pub(crate) fn with_tag_column(tag: String) -> _ {
         .single_value()
 }
 
-/// Whether more than `offset` posts are published, as a condition of another statement
-/// (see [`tag_reaches`]).
-#[diesel::dsl::auto_type]
-pub(crate) fn total_reaches(offset: i64) -> _ {
-    diesel::dsl::exists(
-        post_published_total::table
-            .find(1_i64)
-            .filter(post_published_total::published_posts.gt(offset)),
-    )
-}
-
-/// Whether more than `offset` published posts carry `tag` (normalised), as a condition of
-/// a statement listing them. It names no column of that statement's tables, so PostgreSQL
-/// evaluates it once, before any row: a list of a tag nobody uses, or a page past the end,
-/// ends there instead of walking every published post in search of one more.
-#[diesel::dsl::auto_type]
-pub(crate) fn tag_reaches(tag: String, offset: i64) -> _ {
-    diesel::dsl::exists(
-        post_tag_counts::table
-            .find(tag)
-            .filter(post_tag_counts::published_posts.gt(offset)),
-    )
-}
-
 /// How many published posts carry `tag` (normalised).
 pub(crate) fn with_tag(conn: &mut DbConnection, tag: &str) -> StoreResult<i64> {
     Ok(post_tag_counts::table

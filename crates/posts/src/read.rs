@@ -175,12 +175,16 @@ fn published_from(
     offset: i64,
     limit: u32,
 ) -> StoreResult<(Vec<PostSummary>, u64)> {
-    // Where the counts know, a page starting past the last match is not looked for.
+    // Where the counts know, a page starting past the last match is not looked for. The
+    // condition names no column of the listed rows, so PostgreSQL evaluates it once, before
+    // any row (a one-time filter): a tag nobody uses, or a page past the end, ends there
+    // instead of walking every published post in search of one more. (SQLite checks it row
+    // by row, which still spares the tag's `EXISTS` per post.)
     let mut query = published_matching(filter);
     match kept_count(filter) {
-        Some(None) => query = query.filter(crate::counts::total_reaches(offset)),
+        Some(None) => query = query.filter(crate::counts::published_total_column().gt(offset)),
         Some(Some(tag)) => {
-            query = query.filter(crate::counts::tag_reaches(filter_tag(tag), offset))
+            query = query.filter(crate::counts::with_tag_column(filter_tag(tag)).gt(offset))
         }
         None => {}
     }

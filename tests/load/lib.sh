@@ -18,8 +18,10 @@ median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 # or nothing when DATABASE_URL names a PostgreSQL database. Skipped, with a word, when the
 # database's command-line client is missing.
 wait_delivered() {
-  local sql="select count(*) from outbox_events e where not exists \
-    (select 1 from outbox_deliveries d where d.consumer = 'search' and d.event_id = e.id)"
+  local sql="select count(*) from outbox_events e \
+    where e.id > coalesce((select floor from outbox_floors where consumer = 'search'), 0) \
+    and not exists (select 1 from outbox_deliveries d \
+      where d.consumer = 'search' and d.event_id = e.id)"
   local client=sqlite3 pending=unknown
   [ -n "${DATABASE_URL:-}" ] && client=psql
   if ! command -v "$client" >/dev/null 2>&1; then

@@ -56,6 +56,13 @@ impl FloorPolicy {
         }
     }
 
+    /// Whether an event may commit below one already delivered, so that deliveries must be
+    /// recorded one by one and the floor raised only past settled ones. Without a horizon
+    /// (SQLite), raising the floor past the events handled records them.
+    pub(crate) fn has_late_commits(&self) -> bool {
+        !self.horizon.is_zero()
+    }
+
     /// The time before which deliveries are settled, at `now`.
     pub(crate) fn cutoff(&self, now: DateTime<Utc>) -> DateTime<Utc> {
         now - self.horizon

@@ -4,10 +4,11 @@
 //! inside the same transaction*: the event exists if and only if the change committed. The
 //! [`Relay`] then delivers every event at least once to each registered [`EventHandler`],
 //! in id order per consumer, and records `(consumer, event)` once handled, so a handler is
-//! not called again for an event it already took — even after a restart. A handler that
-//! fails is retried later (with backoff when the relay runs in the background); events after
-//! it wait, so each consumer sees events in order. Handlers must still be idempotent: a crash
-//! between handling and recording means one more delivery.
+//! not called again for an event it already took — even after a restart. (On SQLite, where
+//! events commit in id order, that record is the consumer's floor alone: "handled up to
+//! here".) A handler that fails is retried later (with backoff when the relay runs in the
+//! background); events after it wait, so each consumer sees events in order. Handlers must
+//! still be idempotent: a crash between handling and recording means one more delivery.
 
 mod floor;
 mod live;

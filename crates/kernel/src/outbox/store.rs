@@ -158,16 +158,27 @@ pub(crate) fn settle_floor(
     let Some(settled) = settled.filter(|settled| *settled > floor) else {
         return Ok(floor);
     };
+    raise_floor(conn, consumer, settled)?;
+    Ok(settled)
+}
+
+/// Raises `consumer`'s floor to `to`, recording that it has handled every event up to
+/// there; a floor already at or above `to` stays where it is.
+///
+/// On its own this is how deliveries are recorded where no late commit can happen (SQLite:
+/// see `floor::commit_horizon`): a consumer handles pending events in id order, so once it
+/// has handled an event it has handled everything below it.
+pub(crate) fn raise_floor(conn: &mut DbConnection, consumer: &str, to: i64) -> Result<(), DbError> {
     // Floors only rise: another instance may have raised this one meanwhile.
     let raised = diesel::update(outbox_floors::table.find(consumer))
-        .filter(outbox_floors::floor.lt(settled))
-        .set(outbox_floors::floor.eq(settled))
+        .filter(outbox_floors::floor.lt(to))
+        .set(outbox_floors::floor.eq(to))
         .execute(conn)?;
     if raised == 0 {
         let insert = diesel::insert_into(outbox_floors::table)
             .values((
                 outbox_floors::consumer.eq(consumer),
-                outbox_floors::floor.eq(settled),
+                outbox_floors::floor.eq(to),
             ))
             .on_conflict_do_nothing();
         // The same statement on both; diesel's multi-connection backend has no upsert.
@@ -176,7 +187,7 @@ pub(crate) fn settle_floor(
             DbConnection::Pg(c) => insert.execute(c)?,
         };
     }
-    Ok(settled)
+    Ok(())
 }
 
 /// Events with an id above `after`, oldest first, at most `limit` of them.
@@ -239,11 +250,20 @@ pub fn count_events(conn: &mut DbConnection) -> Result<i64, DbError> {
     Ok(outbox_events::table.count().get_result(conn)?)
 }
 
-/// Ids of the events `consumer` has handled, in order.
+/// Ids of the events `consumer` has handled, in order: those at or below its floor and
+/// those recorded one by one above it.
 pub fn delivered_to(conn: &mut DbConnection, consumer: &str) -> Result<Vec<i64>, DbError> {
-    Ok(outbox_deliveries::table
+    let floor = floor_of(conn, consumer)?;
+    let recorded = outbox_deliveries::table
         .filter(outbox_deliveries::consumer.eq(consumer))
-        .select(outbox_deliveries::event_id)
-        .order(outbox_deliveries::event_id.asc())
+        .select(outbox_deliveries::event_id);
+    Ok(outbox_events::table
+        .filter(
+            outbox_events::id
+                .le(floor)
+                .or(outbox_events::id.eq_any(recorded)),
+        )
+        .select(outbox_events::id)
+        .order(outbox_events::id.asc())
         .load(conn)?)
 }

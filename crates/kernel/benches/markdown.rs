@@ -142,8 +142,16 @@ fn bench(c: &mut Criterion) {
     group.bench_function(format!("render post ({words} words)"), |b| {
         b.iter(|| render(black_box(&markdown), Profile::Post));
     });
+    // The article `tests/load/api_create.lua` writes: what one `POST /api/articles` renders.
+    group.bench_function("render short article (api_create.lua)", |b| {
+        b.iter(|| render(black_box(SHORT_ARTICLE), Profile::Post));
+    });
     group.finish();
 }
+
+/// The body `tests/load/api_create.lua` posts (~90 words: a heading, two paragraphs, a list,
+/// a link, inline code).
+const SHORT_ARTICLE: &str = "## A note on habits\n\nEvery small habit builds a larger practice of attention. We walked along the old stone bridge while talking about books, code and bread slowly rising in the kitchen.\n\n- write by hand\n- read *slowly*\n- keep `notes` short\n\nSentences carry weight when they are short; see [the archive](https://example.org/archive) for more letters from the mountain, the river and the quiet morning light.\n";
 
 criterion_group!(benches, bench);
 criterion_main!(benches);

@@ -150,34 +150,18 @@ impl DbPool {
 }
 
 impl DbPool {
-    /// Runs `work` in one write transaction (see [`super::write_transaction`]) and, once it
-    /// has committed, wakes the outbox relay: the work may have appended events, which are
-    /// then delivered at once instead of at the next poll.
-    ///
-    /// On SQLite, when no other write of this pool is under way and a connection is free, the
-    /// transaction runs right here on the calling thread, like [`DbPool::read`]: it cannot
-    /// wait for the writer queue, and it saves the two thread switches of the blocking pool,
-    /// which were a fifth of a sequential `POST /api/articles`. Otherwise it queues on the
-    /// blocking pool. (A writer in another process can still hold SQLite's lock; the
-    /// transaction then waits for it here, as it would there, up to the busy timeout.)
+    /// Runs `work` in one write transaction (see [`super::write_transaction`]) on the blocking
+    /// pool and, once it has committed, wakes the outbox relay: the work may have appended
+    /// events, which are then delivered at once instead of at the next poll.
     pub async fn write<T, E, F>(&self, outbox: &OutboxSignal, work: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<DbError> + From<diesel::result::Error> + Send + 'static,
     {
-        let result = if let Some(gate) = &self.writer
-            && let Some(turn) = gate.try_turn()
-            && let Some(mut conn) = self.pool.try_get()
-        {
-            // This thread holds the turn: the transaction must not queue for it again.
-            let result = writer_gate::run_with(None, || super::write_transaction(&mut conn, work));
-            drop(turn);
-            result
-        } else {
-            self.run(move |conn| super::write_transaction(conn, work))
-                .await
-        };
+        let result = self
+            .run(move |conn| super::write_transaction(conn, work))
+            .await;
         if result.is_ok() {
             outbox.notify();
         }
@@ -301,55 +285,6 @@ mod tests {
         holder.join().unwrap();
         assert_eq!(waited, (true, true), "waited for the turn, then ran");
         write.await.unwrap().unwrap();
-    }
-
-    #[derive(diesel::QueryableByName)]
-    struct Total {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
-
-    #[tokio::test(flavor = "current_thread")]
-    async fn a_sqlite_write_with_the_gate_free_runs_in_place_and_commits() {
-        use diesel::RunQueryDsl;
-
-        let db = TestDatabase::create(Backend::Sqlite);
-        let pool = DbPool::connect(db.url()).unwrap();
-        let outbox = OutboxSignal::new();
-        let caller = std::thread::current().id();
-        let ran_on = pool
-            .write::<_, DbError, _>(&outbox, move |conn| {
-                diesel::sql_query("CREATE TABLE notes (n INTEGER)").execute(conn)?;
-                diesel::sql_query("INSERT INTO notes VALUES (1), (2)").execute(conn)?;
-                Ok(std::thread::current().id())
-            })
-            .await
-            .unwrap();
-        assert_eq!(ran_on, caller, "no trip to the blocking pool");
-        assert_eq!(outbox.raised(), 1, "the relay is woken after the commit");
-        assert!(
-            pool.writer.as_ref().unwrap().try_turn().is_some(),
-            "the turn is given back"
-        );
-        let total: Total = diesel::sql_query("SELECT COUNT(*) AS n FROM notes")
-            .get_result(&mut pool.get().unwrap())
-            .unwrap();
-        assert_eq!(total.n, 2, "committed, seen by another connection");
-
-        // A failed write in place rolls back and gives the turn back too.
-        let failed: Result<(), DbError> = pool
-            .write(&outbox, |conn| {
-                diesel::sql_query("INSERT INTO notes VALUES (3)").execute(conn)?;
-                Err(DbError::Task("changed my mind".into()))
-            })
-            .await;
-        assert!(failed.is_err());
-        assert_eq!(outbox.raised(), 1, "nothing committed, nothing to deliver");
-        assert!(pool.writer.as_ref().unwrap().try_turn().is_some());
-        let total: Total = diesel::sql_query("SELECT COUNT(*) AS n FROM notes")
-            .get_result(&mut pool.get().unwrap())
-            .unwrap();
-        assert_eq!(total.n, 2);
     }
 
     #[test]

@@ -6,16 +6,14 @@
 //! the holder finishes: a write of a hundred microseconds queued behind another (an outbox
 //! consumer recording its deliveries, say) lost a millisecond or more. Write transactions
 //! started on a pool's blocking threads ([`super::DbPool::run`]) queue on that pool's gate
-//! instead, and the next one starts the moment the previous one ends. [`super::DbPool::write`]
-//! takes the turn on the caller's own thread when it is free at once, and queues on the
-//! blocking pool otherwise.
+//! instead, and the next one starts the moment the previous one ends.
 //!
 //! The gate is a shortcut, never a requirement: writers it does not see (another process, a
 //! second pool on the same file, a connection taken with [`super::DbPool::get`]) still meet
 //! SQLite's lock and wait out the busy timeout as before.
 
 use std::cell::RefCell;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, TryLockError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 thread_local! {
     /// The gate of the pool whose work this thread is running, if any.
@@ -31,15 +29,6 @@ impl WriterGate {
     pub(crate) fn turn(&self) -> MutexGuard<'_, ()> {
         // Nothing is guarded but the turn itself, so a writer that panicked spoils nothing.
         self.0.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// This gate's turn if no one holds it now; `None` rather than waiting.
-    pub(crate) fn try_turn(&self) -> Option<MutexGuard<'_, ()>> {
-        match self.0.try_lock() {
-            Ok(turn) => Some(turn),
-            Err(TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
-            Err(TryLockError::WouldBlock) => None,
-        }
     }
 
     /// The gate that [`run_with`] installed on this thread, if any.

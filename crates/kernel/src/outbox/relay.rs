@@ -383,9 +383,8 @@ impl Relay {
                     for d in &deliveries {
                         if !one_by_one {
                             // Handled in id order with nothing able to commit below them:
-                            // the floor alone records them (a row per event would be two
-                            // more B-trees to write per event, and a second commit's worth
-                            // of WAL per write on the site).
+                            // the floor alone records them, instead of a row per consumer
+                            // and event that nothing would ever remove.
                             if let Some(&last) = d.event_ids.last() {
                                 store::raise_floor(conn, &d.consumer, last)?;
                             }

@@ -4,8 +4,9 @@
 
 use diesel::prelude::*;
 use diesel::query_source::Alias;
-use posts_api::{PostLink, PostStatus};
+use posts_api::PostLink;
 
+use crate::rows::PUBLISHED;
 use crate::schema::posts;
 
 // The three names `posts` takes in these statements (declared together, as diesel requires
@@ -22,7 +23,7 @@ diesel::alias! {
 #[diesel::dsl::auto_type]
 fn older_id() -> _ {
     let near: Alias<NearPost> = NEAR;
-    let published: &'static str = PostStatus::Published.as_str();
+    let published: &'static str = PUBLISHED;
     near.filter(near.field(posts::status).eq(published))
         .filter(near.field(posts::published_at).le(posts::published_at))
         .filter(diesel::dsl::not(
@@ -42,7 +43,7 @@ fn older_id() -> _ {
 #[diesel::dsl::auto_type]
 fn newer_id() -> _ {
     let near: Alias<NearPost> = NEAR;
-    let published: &'static str = PostStatus::Published.as_str();
+    let published: &'static str = PUBLISHED;
     near.filter(near.field(posts::status).eq(published))
         .filter(near.field(posts::published_at).ge(posts::published_at))
         .filter(diesel::dsl::not(
@@ -64,7 +65,7 @@ fn newer_id() -> _ {
 pub(crate) fn with_neighbours() -> _ {
     let older: Alias<OlderPost> = OLDER;
     let newer: Alias<NewerPost> = NEWER;
-    let published: &'static str = PostStatus::Published.as_str();
+    let published: &'static str = PUBLISHED;
     posts::table
         .left_join(
             older.on(posts::status

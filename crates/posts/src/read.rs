@@ -14,14 +14,12 @@ use posts_api::{
 
 use crate::error::StoreResult;
 use crate::neighbours;
-use crate::rows::{self, PostRow, ReadableRow, SummaryRow, WithExtras};
+use crate::rows::{self, PUBLISHED, PostRow, ReadableRow, SummaryRow, WithExtras};
 use crate::schema::{post_favorites, post_slug_redirects, post_tags, posts};
 use crate::validate::normalise_tag;
 
 /// Largest page a caller may ask for.
 pub(crate) const MAX_PER_PAGE: u32 = 100;
-
-const PUBLISHED: &str = "published";
 
 /// Whether `actor` may see and change `row`.
 pub(crate) fn may_edit(actor: Actor, row: &PostRow) -> bool {

@@ -12,6 +12,9 @@ use posts_api::{Post, PostStatus, PostSummary, ReadablePost, TocItem};
 use crate::error::StoreResult;
 use crate::schema::{post_favorites, post_tags, posts};
 
+/// The stored status of a published post, for statements that filter on it.
+pub(crate) const PUBLISHED: &str = PostStatus::Published.as_str();
+
 /// A stored status; an unknown value (impossible under the CHECK constraint) reads as
 /// draft, the least visible state.
 pub(crate) fn status_of(stored: &str) -> PostStatus {

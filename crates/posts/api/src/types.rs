@@ -17,7 +17,7 @@ pub enum PostStatus {
 
 impl PostStatus {
     /// The name stored and shown: `draft`, `scheduled`, `published`.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             PostStatus::Draft => "draft",
             PostStatus::Scheduled => "scheduled",

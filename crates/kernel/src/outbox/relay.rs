@@ -134,6 +134,13 @@ pub struct RelayOptions {
     pub initial_backoff: Duration,
     /// Longest wait between retries of a failing handler.
     pub max_backoff: Duration,
+    /// After a pass of the durable lane that delivered something and left nothing waiting,
+    /// the lane rests this long before the next one; events arriving meanwhile wait and go
+    /// in the next pass together. Durable consumers (the search index above all, with its
+    /// fixed cost per commit) then take a stream of single writes in batches instead of
+    /// one by one, and leave the CPU to the requests. A backlog is not paced: full batches
+    /// follow each other at once.
+    pub durable_pace: Duration,
 }
 
 impl Default for RelayOptions {
@@ -143,6 +150,7 @@ impl Default for RelayOptions {
             poll_interval: Duration::from_millis(500),
             initial_backoff: Duration::from_millis(100),
             max_backoff: Duration::from_secs(30),
+            durable_pace: Duration::from_millis(50),
         }
     }
 }
@@ -446,20 +454,36 @@ impl Relay {
     }
 
     /// One lane's loop: a pass over its consumers, then a wait for a signal, the poll
-    /// interval or the next retry (no wait while a durable consumer has more batches).
+    /// interval or the next retry (no wait while a durable consumer has more batches; on
+    /// the durable lane, first a rest of [`RelayOptions::durable_pace`] after a pass that
+    /// delivered).
     async fn run_lane(&self, lane: Lane, mut shutdown: watch::Receiver<bool>) {
         let mut retry_at: HashMap<String, (Instant, Duration)> = HashMap::new();
         loop {
             if *shutdown.borrow() {
                 break;
             }
-            let more = match lane {
+            let pass = match lane {
                 Lane::Live => {
                     self.live_pass(&mut retry_at).await;
-                    false
+                    PassOutcome::default()
                 }
                 Lane::Durable => self.durable_pass(&mut retry_at).await,
             };
+            let more = pass.more;
+            if pass.delivered && !more && !self.options.durable_pace.is_zero() {
+                // A signal raised meanwhile is kept (`Notify` stores one permit): the next
+                // pass starts as soon as the rest is over.
+                tokio::select! {
+                    () = tokio::time::sleep(self.options.durable_pace) => {}
+                    changed = shutdown.changed() => {
+                        // The change is now seen: the wait below would not wake for it.
+                        if changed.is_err() || *shutdown.borrow() {
+                            break;
+                        }
+                    }
+                }
+            }
             if more {
                 // Let the other tasks run between batches of a long backlog.
                 tokio::task::yield_now().await;
@@ -494,10 +518,15 @@ impl Relay {
     }
 
     /// Delivers one batch to each durable consumer not backing off, and records what they
-    /// took in one write; says whether any of them may have more waiting.
-    async fn durable_pass(&self, retry_at: &mut HashMap<String, (Instant, Duration)>) -> bool {
+    /// took in one write; says whether any of them may have more waiting, and whether any
+    /// event was delivered at all.
+    async fn durable_pass(
+        &self,
+        retry_at: &mut HashMap<String, (Instant, Duration)>,
+    ) -> PassOutcome {
         let now = Instant::now();
         let mut more = false;
+        let mut delivered = false;
         let mut taken = Vec::new();
         for handler in &self.handlers {
             let name = handler.consumer().to_owned();
@@ -507,6 +536,7 @@ impl Relay {
             match self.take_batch(handler, Drain::OneBatch).await {
                 Ok(batch) => {
                     more |= batch.full && batch.failure.is_none();
+                    delivered |= !batch.to_record.event_ids.is_empty();
                     taken.push(batch);
                 }
                 Err(error) => self.pace(retry_at, name, Err(error)),
@@ -534,8 +564,17 @@ impl Relay {
                 }
             }
         }
-        more
+        PassOutcome { more, delivered }
     }
+}
+
+/// What one pass of a lane found.
+#[derive(Debug, Default, Clone, Copy)]
+struct PassOutcome {
+    /// A consumer's batch was full: more may be waiting.
+    more: bool,
+    /// At least one event was taken (handled, or skipped as not accepted).
+    delivered: bool,
 }
 
 /// One consumer's batch, handled but not yet recorded.

@@ -550,6 +550,104 @@ async fn durable_consumers_get_batches_and_resume_after_a_failure(backend: Backe
     );
 }
 
+/// A running relay over `batcher` alone, with `pace` and `batch_size`, and its stop switch.
+fn paced_relay(
+    pool: &DbPool,
+    batcher: &Arc<Batcher>,
+    pace: Duration,
+    batch_size: i64,
+) -> (
+    OutboxSignal,
+    tokio::sync::watch::Sender<bool>,
+    tokio::task::JoinHandle<()>,
+) {
+    let signal = OutboxSignal::new();
+    let mut relay = Relay::new(pool.clone(), Arc::new(SystemClock), signal.clone()).with_options(
+        RelayOptions {
+            batch_size,
+            poll_interval: Duration::from_secs(3600),
+            durable_pace: pace,
+            ..RelayOptions::default()
+        },
+    );
+    relay.register(Arc::clone(batcher) as Arc<dyn EventHandler>);
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    (signal, stop, tokio::spawn(relay.run(stopped)))
+}
+
+impl Batcher {
+    fn new() -> Arc<Self> {
+        Arc::new(Self {
+            batches: Mutex::new(Vec::new()),
+            fail_on: Mutex::new(None),
+        })
+    }
+
+    fn batches(&self) -> Vec<Vec<i64>> {
+        self.batches.lock().unwrap().clone()
+    }
+
+    /// Waits (up to 5 s) until the batches hold `count` events in all.
+    async fn wait_for(&self, count: usize) {
+        for _ in 0..500 {
+            if self.batches().iter().map(Vec::len).sum::<usize>() >= count {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+}
+
+async fn durable_lane_rests_after_delivering_but_drains_a_backlog_at_once(backend: Backend) {
+    let (_db, pool) = migrated(backend);
+    let ids: Vec<i64> = ["a", "b", "c", "d", "e"]
+        .iter()
+        .map(|to| append_committed(&pool, to))
+        .collect();
+    let batcher = Batcher::new();
+    let (signal, stop, task) = paced_relay(&pool, &batcher, Duration::from_secs(3600), 2);
+    signal.notify();
+    batcher.wait_for(5).await;
+    assert_eq!(
+        batcher.batches(),
+        vec![ids[..2].to_vec(), ids[2..4].to_vec(), ids[4..].to_vec()],
+        "full batches follow each other without a rest"
+    );
+
+    // The last batch was not full: the lane now rests, and a new event waits.
+    append_committed(&pool, "f");
+    signal.notify();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(batcher.batches().len(), 3, "no pass while resting");
+
+    stop.send(true).unwrap();
+    tokio::time::timeout(Duration::from_secs(5), task)
+        .await
+        .expect("a resting relay stops when asked")
+        .unwrap();
+}
+
+async fn events_arriving_while_the_durable_lane_rests_go_in_one_batch(backend: Backend) {
+    let (_db, pool) = migrated(backend);
+    let batcher = Batcher::new();
+    let (signal, stop, task) = paced_relay(&pool, &batcher, Duration::from_millis(300), 100);
+    let first = append_committed(&pool, "a");
+    signal.notify();
+    batcher.wait_for(1).await;
+    let second = append_committed(&pool, "b");
+    signal.notify();
+    let third = append_committed(&pool, "c");
+    signal.notify();
+    batcher.wait_for(3).await;
+    assert_eq!(batcher.batches(), vec![vec![first], vec![second, third]]);
+
+    stop.send(true).unwrap();
+    tokio::time::timeout(Duration::from_secs(5), task)
+        .await
+        .expect("relay stops when asked")
+        .unwrap();
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -577,4 +675,6 @@ on_both_backends!(
     live_subscriber_is_not_held_up_by_a_slow_consumer,
     the_floor_rises_past_handled_events_but_not_past_a_late_commit,
     durable_consumers_get_batches_and_resume_after_a_failure,
+    durable_lane_rests_after_delivering_but_drains_a_backlog_at_once,
+    events_arriving_while_the_durable_lane_rests_go_in_one_batch,
 );

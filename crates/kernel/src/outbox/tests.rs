@@ -275,11 +275,7 @@ async fn background_relay_delivers_on_signal_retries_and_stops(backend: Backend)
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     assert_eq!(flaky.seen(), vec![id]);
-    stop.send(true).unwrap();
-    tokio::time::timeout(Duration::from_secs(5), task)
-        .await
-        .expect("relay stops when asked")
-        .unwrap();
+    stop_relay(stop, task).await;
 }
 
 async fn live_subscriber_hears_only_new_events_and_reports_progress(backend: Backend) {
@@ -550,6 +546,15 @@ async fn durable_consumers_get_batches_and_resume_after_a_failure(backend: Backe
     );
 }
 
+/// Asks the relay running as `task` to stop, and waits (up to 5 s) until it has.
+async fn stop_relay(stop: tokio::sync::watch::Sender<bool>, task: tokio::task::JoinHandle<()>) {
+    stop.send(true).unwrap();
+    tokio::time::timeout(Duration::from_secs(5), task)
+        .await
+        .expect("relay stops when asked")
+        .unwrap();
+}
+
 /// A running relay over `batcher` alone, with `pace` and `batch_size`, and its stop switch.
 fn paced_relay(
     pool: &DbPool,
@@ -620,11 +625,7 @@ async fn durable_lane_rests_after_delivering_but_drains_a_backlog_at_once(backen
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(batcher.batches().len(), 3, "no pass while resting");
 
-    stop.send(true).unwrap();
-    tokio::time::timeout(Duration::from_secs(5), task)
-        .await
-        .expect("a resting relay stops when asked")
-        .unwrap();
+    stop_relay(stop, task).await;
 }
 
 async fn events_arriving_while_the_durable_lane_rests_go_in_one_batch(backend: Backend) {
@@ -641,11 +642,7 @@ async fn events_arriving_while_the_durable_lane_rests_go_in_one_batch(backend: B
     batcher.wait_for(3).await;
     assert_eq!(batcher.batches(), vec![vec![first], vec![second, third]]);
 
-    stop.send(true).unwrap();
-    tokio::time::timeout(Duration::from_secs(5), task)
-        .await
-        .expect("relay stops when asked")
-        .unwrap();
+    stop_relay(stop, task).await;
 }
 
 macro_rules! on_both_backends {

@@ -118,7 +118,7 @@ pub(crate) fn set_role(
             users::updated_at.eq(now.naive_utc()),
         ))
         .execute(conn)?;
-    Ok(())
+    sessions::access_changed(conn, now, user.id)
 }
 
 /// Suspends (ending sessions and API tokens) or reinstates `user_id` (call inside a write
@@ -135,7 +135,7 @@ pub(crate) fn set_suspended(
     let user = target(conn, user_id)?;
     if suspended {
         keep_one_admin(conn, &user, "suspended")?;
-        sessions::close_all(conn, user.id)?;
+        sessions::close_all(conn, now, user.id)?;
         api_tokens::revoke_all(conn, user.id)?;
     }
     if user.suspended() != suspended {
@@ -161,7 +161,7 @@ pub(crate) fn delete(
     require_admin(conn, admin_id)?;
     let user = target(conn, user_id)?;
     keep_one_admin(conn, &user, "user")?;
-    sessions::close_all(conn, user.id)?;
+    sessions::close_all(conn, now, user.id)?;
     api_tokens::revoke_all(conn, user.id)?;
     follows::forget(conn, user.id)?;
     diesel::delete(users::table.find(user.id)).execute(conn)?;

@@ -56,7 +56,7 @@ pub(crate) fn change_password(
                 users::updated_at.eq(now.naive_utc()),
             ))
             .execute(conn)?;
-        sessions::close_all_but(conn, user.id, keep_session)?;
+        sessions::close_all_but(conn, now, user.id, keep_session)?;
         api_tokens::revoke_all(conn, user.id)
     })
 }

@@ -25,6 +25,8 @@ mod read;
 mod reserved;
 mod rows;
 mod schema;
+mod session_cache;
+mod session_events;
 mod sessions;
 mod sign_in;
 mod store;
@@ -35,6 +37,7 @@ mod validate;
 mod tests;
 
 pub use rate_limit::{RateLimit, SignInLimits};
+pub use session_events::SessionEvents;
 pub use store::SqlProfiles;
 
 use kernel::ModuleMigrations;

@@ -5,9 +5,10 @@ use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 use diesel::prelude::*;
 use kernel::DbConnection;
 use kernel::db::write_transaction;
-use profiles_api::{Session, Viewer};
+use profiles_api::{ProfileEvent, Session, Viewer};
 
 use crate::error::{StoreError, StoreResult};
+use crate::events;
 use crate::rows::UserRow;
 use crate::schema::{sessions, users};
 use crate::tokens;
@@ -52,24 +53,26 @@ pub(crate) enum SessionCheck {
     Refused,
     /// The session ran out: forget it (see [`forget`]).
     Expired(i64),
-    /// A good session; `renew` names it when it is past half its life (see [`extend`]).
-    Valid { viewer: Viewer, renew: Option<i64> },
+    /// A good session, ending at `expires_at`; `renew` names it when it is past half its
+    /// life (see [`extend`]).
+    Valid {
+        viewer: Viewer,
+        expires_at: DateTime<Utc>,
+        renew: Option<i64>,
+    },
 }
 
-/// Checks session `token` at `now`: a pure read, so it can run in place on a request's
-/// thread; the rare write it calls for ([`forget`], [`extend`]) is the caller's to make.
+/// Checks the session whose token hashes to `token_hash` (see [`tokens::hash`]) at `now`:
+/// a pure read, so it can run in place on a request's thread; the rare write it calls for
+/// ([`forget`], [`extend`]) is the caller's to make.
 pub(crate) fn check(
     conn: &mut DbConnection,
     now: DateTime<Utc>,
-    token: &str,
+    token_hash: &str,
 ) -> StoreResult<SessionCheck> {
-    if !tokens::well_formed(token) {
-        return Ok(SessionCheck::Refused);
-    }
-    let hash = tokens::hash(token);
     let found: Option<(i64, NaiveDateTime, UserRow)> = sessions::table
         .inner_join(users::table)
-        .filter(sessions::token_hash.eq(&hash))
+        .filter(sessions::token_hash.eq(token_hash))
         .select((sessions::id, sessions::expires_at, UserRow::as_select()))
         .get_result(conn)
         .optional()?;
@@ -85,6 +88,7 @@ pub(crate) fn check(
     }
     Ok(SessionCheck::Valid {
         viewer: user.viewer(),
+        expires_at,
         renew: (expires_at - now < LIFETIME / 2).then_some(id),
     })
 }
@@ -107,28 +111,63 @@ pub(crate) fn extend(conn: &mut DbConnection, id: i64, now: DateTime<Utc>) -> St
     })
 }
 
-/// Ends session `token` (unknown tokens are ignored).
-pub(crate) fn close(conn: &mut DbConnection, token: &str) -> StoreResult<()> {
-    if tokens::well_formed(token) {
-        diesel::delete(sessions::table.filter(sessions::token_hash.eq(tokens::hash(token))))
-            .execute(conn)?;
+/// Ends session `token` and announces it (call inside a write transaction). Gives the
+/// account whose session it was; unknown tokens are ignored.
+pub(crate) fn close(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    token: &str,
+) -> StoreResult<Option<i64>> {
+    if !tokens::well_formed(token) {
+        return Ok(None);
     }
-    Ok(())
+    let hash = tokens::hash(token);
+    let user_id: Option<i64> = sessions::table
+        .filter(sessions::token_hash.eq(&hash))
+        .select(sessions::user_id)
+        .first(conn)
+        .optional()?;
+    let Some(user_id) = user_id else {
+        return Ok(None);
+    };
+    diesel::delete(sessions::table.filter(sessions::token_hash.eq(&hash))).execute(conn)?;
+    access_changed(conn, now, user_id)?;
+    Ok(Some(user_id))
 }
 
-/// Ends every session of `user_id` except `keep` (a plain token; may be empty).
-pub(crate) fn close_all_but(conn: &mut DbConnection, user_id: i64, keep: &str) -> StoreResult<()> {
+/// Ends every session of `user_id` except `keep` (a plain token; may be empty), and
+/// announces it (call inside a write transaction).
+pub(crate) fn close_all_but(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    user_id: i64,
+    keep: &str,
+) -> StoreResult<()> {
     diesel::delete(
         sessions::table
             .filter(sessions::user_id.eq(user_id))
             .filter(sessions::token_hash.ne(tokens::hash(keep))),
     )
     .execute(conn)?;
-    Ok(())
+    access_changed(conn, now, user_id)
 }
 
-/// Ends every session of `user_id`.
-pub(crate) fn close_all(conn: &mut DbConnection, user_id: i64) -> StoreResult<()> {
+/// Ends every session of `user_id`, and announces it (call inside a write transaction).
+pub(crate) fn close_all(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    user_id: i64,
+) -> StoreResult<()> {
     diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)?;
-    Ok(())
+    access_changed(conn, now, user_id)
+}
+
+/// Records that `user_id`'s sessions ended or grant something else now, for the processes
+/// that remember sessions (see [`crate::session_cache`]).
+pub(crate) fn access_changed(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    user_id: i64,
+) -> StoreResult<()> {
+    events::record(conn, &ProfileEvent::AccessChanged { id: user_id }, now)
 }

@@ -15,22 +15,28 @@ use profiles_api::{
 use crate::accounts::{self, Origin};
 use crate::error::{StoreError, StoreResult};
 use crate::rate_limit::{Key, RateLimiter, SignInLimits};
+use crate::session_cache::{self, SessionCache};
+use crate::session_events::SessionEvents;
 use crate::sessions::SessionCheck;
 use crate::validate::{self, CleanAccount};
 use crate::{
-    admin, api_tokens, credentials, follows, passwords, profile_edit, read, rows, sessions, sign_in,
+    admin, api_tokens, credentials, follows, passwords, profile_edit, read, rows, sessions,
+    sign_in, tokens,
 };
 
 /// Accounts, sessions and profiles stored in the module's own tables.
 ///
 /// Failed sign-ins are counted in memory, per process (see [`SignInLimits`]); clones share
-/// the counts.
+/// the counts. Good sessions are remembered in memory too, and clones share them; with
+/// several processes on one database, subscribe [`SqlProfiles::session_events`] to the
+/// relay's live lane so that a sign-out in one ends the session in all.
 #[derive(Clone)]
 pub struct SqlProfiles {
     pool: DbPool,
     clock: Arc<dyn Clock>,
     outbox: OutboxSignal,
     limiter: Arc<RateLimiter>,
+    sessions: Arc<SessionCache>,
 }
 
 impl std::fmt::Debug for SqlProfiles {
@@ -51,7 +57,14 @@ impl SqlProfiles {
             clock,
             outbox,
             limiter: Arc::new(RateLimiter::new(SignInLimits::default())),
+            sessions: Arc::new(SessionCache::new(session_cache::CAPACITY)),
         }
+    }
+
+    /// The handler that makes this process forget remembered sessions when another process
+    /// ends them or changes what they grant: subscribe it to the relay's live lane.
+    pub fn session_events(&self) -> SessionEvents {
+        SessionEvents::new(Arc::clone(&self.sessions))
     }
 
     /// The same, with other limits on failed sign-ins (and fresh counts).
@@ -191,12 +204,21 @@ impl ProfilesPort for SqlProfiles {
     }
 
     async fn authenticate(&self, session_token: &str) -> Result<Option<Viewer>, ProfilesError> {
-        let token = session_token.to_owned();
+        if !tokens::well_formed(session_token) {
+            return Ok(None);
+        }
+        let hash = tokens::hash(session_token);
         let now = self.clock.now();
-        // Checked on every signed-in request: the read runs in place; the rare write (an
-        // expired session to forget, a session to extend) goes to the blocking pool.
+        if let Some(viewer) = self.sessions.get(&hash, now) {
+            return Ok(Some(viewer));
+        }
+        let stamp = self.sessions.stamp();
+        let token_hash = hash.clone();
+        // Checked on every signed-in request the cache cannot answer: the read runs in
+        // place; the rare write (an expired session to forget, a session to extend) goes to
+        // the blocking pool.
         match self
-            .lookup(move |conn| sessions::check(conn, now, &token))
+            .lookup(move |conn| sessions::check(conn, now, &token_hash))
             .await?
         {
             SessionCheck::Refused => Ok(None),
@@ -204,11 +226,21 @@ impl ProfilesPort for SqlProfiles {
                 self.read(move |conn| sessions::forget(conn, id)).await?;
                 Ok(None)
             }
-            SessionCheck::Valid { viewer, renew } => {
-                if let Some(id) = renew {
-                    self.read(move |conn| sessions::extend(conn, id, now))
-                        .await?;
-                }
+            SessionCheck::Valid {
+                viewer,
+                expires_at,
+                renew: None,
+            } => {
+                self.sessions.keep(hash, viewer.clone(), expires_at, stamp);
+                Ok(Some(viewer))
+            }
+            SessionCheck::Valid {
+                viewer,
+                renew: Some(id),
+                ..
+            } => {
+                self.read(move |conn| sessions::extend(conn, id, now))
+                    .await?;
                 Ok(Some(viewer))
             }
         }
@@ -216,8 +248,13 @@ impl ProfilesPort for SqlProfiles {
 
     async fn sign_out(&self, session_token: &str) -> Result<(), ProfilesError> {
         let token = session_token.to_owned();
-        self.change(move |conn, _| sessions::close(conn, &token))
-            .await
+        let ended = self
+            .change(move |conn, now| sessions::close(conn, now, &token))
+            .await?;
+        if let Some(user_id) = ended {
+            self.sessions.forget_account(user_id);
+        }
+        Ok(())
     }
 
     async fn change_password(
@@ -232,7 +269,11 @@ impl ProfilesPort for SqlProfiles {
         self.work(move |conn, limiter, now| {
             credentials::change_password(conn, limiter, now, viewer_id, &current, &new, &keep)
         })
-        .await
+        .await?;
+        // Other sessions ended: forget them here, and tell other processes (the event).
+        self.sessions.forget_account(viewer_id);
+        self.outbox.notify();
+        Ok(())
     }
 
     async fn email(&self, viewer: &Viewer) -> Result<String, ProfilesError> {
@@ -335,7 +376,9 @@ impl ProfilesPort for SqlProfiles {
     ) -> Result<(), ProfilesError> {
         let admin_id = admin.id;
         self.change(move |conn, now| admin::set_role(conn, now, admin_id, user_id, role))
-            .await
+            .await?;
+        self.sessions.forget_account(user_id);
+        Ok(())
     }
 
     async fn set_suspended(
@@ -346,12 +389,16 @@ impl ProfilesPort for SqlProfiles {
     ) -> Result<(), ProfilesError> {
         let admin_id = admin.id;
         self.change(move |conn, now| admin::set_suspended(conn, now, admin_id, user_id, suspended))
-            .await
+            .await?;
+        self.sessions.forget_account(user_id);
+        Ok(())
     }
 
     async fn delete_account(&self, admin: &Viewer, user_id: i64) -> Result<(), ProfilesError> {
         let admin_id = admin.id;
         self.change(move |conn, now| admin::delete(conn, now, admin_id, user_id))
-            .await
+            .await?;
+        self.sessions.forget_account(user_id);
+        Ok(())
     }
 }

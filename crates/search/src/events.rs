@@ -55,9 +55,9 @@ pub(crate) fn ops(event: &SearchEvent) -> Result<Vec<Op>, SearchError> {
                     username,
                     display_name,
                 })],
-                ProfileEvent::FollowersChanged { .. } | ProfileEvent::ProfileDeleted { .. } => {
-                    Vec::new()
-                }
+                ProfileEvent::FollowersChanged { .. }
+                | ProfileEvent::AccessChanged { .. }
+                | ProfileEvent::ProfileDeleted { .. } => Vec::new(),
             })
         }
         _ => Ok(Vec::new()),

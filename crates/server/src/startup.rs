@@ -147,11 +147,9 @@ impl Application {
         let outbox = OutboxSignal::new();
         let posts: Arc<dyn PostsPort> =
             Arc::new(SqlPosts::new(pool.clone(), clock.clone(), outbox.clone()));
-        let profiles: Arc<dyn ProfilesPort> = Arc::new(SqlProfiles::new(
-            pool.clone(),
-            clock.clone(),
-            outbox.clone(),
-        ));
+        let profiles = SqlProfiles::new(pool.clone(), clock.clone(), outbox.clone());
+        let session_events = Arc::new(profiles.session_events());
+        let profiles: Arc<dyn ProfilesPort> = Arc::new(profiles);
         let page_cache = Arc::new(web::PageCache::new(config.page_cache_bytes));
         let http_workers = config.workers.unwrap_or_else(|| default_workers(&pool));
         let search = crate::search::port(&config)?;
@@ -177,8 +175,8 @@ impl Application {
 
         // Background workers, stopped together after the server: the outbox relay (it
         // delivers to the consumers registered here: comments removes a deleted post's
-        // comments, the page cache evicts what changed; search registers its consumer when
-        // it lands) and the scheduler of posts.
+        // comments, the page cache evicts what changed, profiles forgets ended sessions;
+        // search registers its consumer when it lands) and the scheduler of posts.
         let mut relay = Relay::new(pool.clone(), clock, outbox.clone());
         relay.register(comments_events);
         relay.register(Arc::new(search::SearchIndexer::new(search, profiles)));
@@ -190,6 +188,8 @@ impl Application {
             default_settings,
         );
         page_cache.follow(relay.subscribe_live(Arc::new(invalidator)).await?);
+        // Sessions this process remembers are forgotten when another process ends them.
+        relay.subscribe_live(session_events).await?;
         let (stop_workers, stopped) = watch::channel(false);
         let workers = vec![
             tokio::spawn(relay.run(stopped.clone())),

@@ -326,6 +326,54 @@ fn two_instances_on_one_postgres_database_stay_coherent() {
     }
 }
 
+/// Two `quire` processes on one PostgreSQL database, each remembering the sessions it has
+/// checked: a sign-out through one ends the session on the other as soon as the other's
+/// relay has read the event (it polls the outbox twice a second).
+#[test]
+fn a_sign_out_through_one_instance_ends_the_session_on_the_other() {
+    let db = kernel::testing::TestDatabase::create(kernel::Backend::Postgres);
+    let url = db.url().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    create_alice(dir.path(), Some(&url));
+    let (mut one, one_addr, _one_log) = start_serving(dir.path(), Some(&url), None);
+    let (mut other, other_addr, _other_log) = start_serving(dir.path(), Some(&url), None);
+
+    let session = sign_in_alice(&one_addr);
+    // Both check the session (the second request of each is answered from memory).
+    for addr in [&one_addr, &other_addr] {
+        for _ in 0..2 {
+            let (status, head, _) = http(addr, "GET", "/write", &session, "");
+            assert_eq!(status, 200, "signed in on {addr}: {head}");
+        }
+    }
+
+    let (_, _, home) = http(&one_addr, "GET", "/", &session, "");
+    let form = format!("csrf_token={}", csrf_token(&home));
+    let (status, head, _) = http(&one_addr, "POST", "/logout", &session, &form);
+    assert_eq!(status, 303, "{head}");
+    let (status, _, _) = http(&one_addr, "GET", "/write", &session, "");
+    assert_eq!(status, 303, "signed out at once where it happened");
+
+    let mut ended = false;
+    for _ in 0..100 {
+        let (status, _, _) = http(&other_addr, "GET", "/write", &session, "");
+        if status == 303 {
+            ended = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        ended,
+        "the other instance ends the session once it read the event"
+    );
+
+    for child in [&mut one, &mut other] {
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+}
+
 /// The `quire-search` binary beside `quire` (built by `cargo test --workspace`, or by
 /// `cargo build -p search --bin quire-search`).
 fn quire_search_binary() -> std::path::PathBuf {
@@ -360,8 +408,8 @@ fn start_search_service(data_dir: &Path, bind: &str) -> (Child, String, mpsc::Re
     (child, addr, lines)
 }
 
-/// Signs `alice` in on `addr` and publishes a post; returns nothing, panics on failure.
-fn publish_through(addr: &str, title: &str, body: &str) {
+/// Signs `alice` in on `addr`; gives her session as a `Cookie` header's value.
+fn sign_in_alice(addr: &str) -> String {
     let (_, head, page) = http(addr, "GET", "/login", "", "");
     let csrf = set_cookie(&head, "quire_csrf");
     let form = format!(
@@ -370,7 +418,12 @@ fn publish_through(addr: &str, title: &str, body: &str) {
     );
     let (status, head, _) = http(addr, "POST", "/login", &format!("quire_csrf={csrf}"), &form);
     assert_eq!(status, 303, "{head}");
-    let session = format!("quire_session={}", set_cookie(&head, "quire_session"));
+    format!("quire_session={}", set_cookie(&head, "quire_session"))
+}
+
+/// Signs `alice` in on `addr` and publishes a post; returns nothing, panics on failure.
+fn publish_through(addr: &str, title: &str, body: &str) {
+    let session = sign_in_alice(addr);
     let (_, _, editor) = http(addr, "GET", "/write", &session, "");
     let form = format!(
         "csrf_token={}&title={}&description=&tags=&cover_image_url=&slug=&body={}\

@@ -23,6 +23,12 @@ pub enum ProfileEvent {
         /// How many follow it now.
         followers: u64,
     },
+    /// Sessions of the account ended (a sign-out, a password change, a suspension) or what
+    /// they grant changed (its role). Whoever remembers sessions checks the account's again.
+    AccessChanged {
+        /// The account.
+        id: i64,
+    },
     /// The account was deleted for good.
     ProfileDeleted {
         /// The profile that was.
@@ -38,6 +44,7 @@ impl ProfileEvent {
         match self {
             ProfileEvent::ProfileUpdated { .. } => "ProfileUpdated",
             ProfileEvent::FollowersChanged { .. } => "FollowersChanged",
+            ProfileEvent::AccessChanged { .. } => "AccessChanged",
             ProfileEvent::ProfileDeleted { .. } => "ProfileDeleted",
         }
     }
@@ -47,6 +54,7 @@ impl ProfileEvent {
         match self {
             ProfileEvent::ProfileUpdated { id, .. }
             | ProfileEvent::FollowersChanged { id, .. }
+            | ProfileEvent::AccessChanged { id }
             | ProfileEvent::ProfileDeleted { id, .. } => *id,
         }
     }

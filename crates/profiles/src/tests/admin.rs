@@ -249,6 +249,8 @@ async fn renames_and_deletions_are_announced(backend: Backend) {
                 username: "alice".into(),
                 followers: 1,
             },
+            // Its sessions ended (said for whoever remembers sessions), then it went.
+            ProfileEvent::AccessChanged { id: alice.id },
             ProfileEvent::ProfileDeleted {
                 id: alice.id,
                 username: "alice".into(),

@@ -1,10 +1,14 @@
 //! Session life: sliding expiry, password changes, API tokens, suspension.
 
+use std::sync::Arc;
+
 use chrono::TimeDelta;
 use kernel::Backend;
-use profiles_api::{ProfileChanges, ProfilesError, ProfilesPort};
+use kernel::outbox::{OutboxSignal, Relay};
+use profiles_api::{ProfileChanges, ProfileEvent, ProfilesError, ProfilesPort, Role};
 
-use super::{CLIENT, PASSWORD, fixture};
+use super::{CLIENT, PASSWORD, events, fixture};
+use crate::SqlProfiles;
 
 async fn sessions_slide_when_used_past_half_their_life(backend: Backend) {
     let f = fixture(backend);
@@ -224,6 +228,13 @@ async fn suspension_ends_sessions_and_tokens_until_reinstated(backend: Backend) 
         .await
         .unwrap();
     let token = f.profiles.issue_api_token(&reader).await.unwrap();
+    assert!(
+        f.profiles
+            .authenticate(&session.token)
+            .await
+            .unwrap()
+            .is_some()
+    );
 
     f.profiles
         .set_suspended(&admin, reader.id, true)
@@ -296,7 +307,157 @@ async fn suspension_ends_sessions_and_tokens_until_reinstated(backend: Backend) 
     );
 }
 
+async fn a_remembered_session_ends_with_a_sign_out_a_new_role_or_a_suspension(backend: Backend) {
+    let f = fixture(backend);
+    let (admin, reader) = f.admin_and_reader().await;
+    let signed_out = f
+        .profiles
+        .sign_in("reader", PASSWORD, CLIENT)
+        .await
+        .unwrap();
+    let kept = f
+        .profiles
+        .sign_in("reader", PASSWORD, CLIENT)
+        .await
+        .unwrap();
+    // Checked once each, so both are remembered.
+    for session in [&signed_out, &kept] {
+        assert_eq!(
+            f.profiles.authenticate(&session.token).await.unwrap(),
+            Some(reader.clone())
+        );
+    }
+    events(&f).await;
+
+    f.profiles.sign_out(&signed_out.token).await.unwrap();
+    assert_eq!(
+        f.profiles.authenticate(&signed_out.token).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        f.profiles.authenticate(&kept.token).await.unwrap(),
+        Some(reader.clone())
+    );
+    assert_eq!(
+        events(&f).await,
+        vec![ProfileEvent::AccessChanged { id: reader.id }]
+    );
+    // Signing out twice, or with a token nobody has, ends nothing and says nothing.
+    f.profiles.sign_out(&signed_out.token).await.unwrap();
+    f.profiles.sign_out(&"0".repeat(64)).await.unwrap();
+    assert_eq!(events(&f).await, vec![]);
+
+    f.profiles
+        .set_role(&admin, reader.id, Role::Editor)
+        .await
+        .unwrap();
+    let seen = f.profiles.authenticate(&kept.token).await.unwrap().unwrap();
+    assert_eq!(
+        seen.role,
+        Role::Editor,
+        "the new role, not the remembered one"
+    );
+    assert_eq!(
+        events(&f).await,
+        vec![ProfileEvent::AccessChanged { id: reader.id }]
+    );
+
+    f.profiles
+        .set_suspended(&admin, reader.id, true)
+        .await
+        .unwrap();
+    assert_eq!(f.profiles.authenticate(&kept.token).await.unwrap(), None);
+    assert_eq!(
+        events(&f).await,
+        vec![ProfileEvent::AccessChanged { id: reader.id }]
+    );
+}
+
+async fn another_process_ending_a_session_is_heard_through_the_live_lane(backend: Backend) {
+    let f = fixture(backend);
+    let (admin, reader) = f.admin_and_reader().await;
+    // A second process on the same database, with its own memory of sessions; this one
+    // hears of the other's changes through its relay's live lane.
+    let other = SqlProfiles::new(
+        f.pool.clone(),
+        Arc::new(f.clock.clone()),
+        OutboxSignal::new(),
+    );
+    let signal = OutboxSignal::new();
+    let mut relay = Relay::new(f.pool.clone(), Arc::new(f.clock.clone()), signal);
+    relay
+        .subscribe_live(Arc::new(f.profiles.session_events()))
+        .await
+        .unwrap();
+    let session = f
+        .profiles
+        .sign_in("reader", PASSWORD, CLIENT)
+        .await
+        .unwrap();
+    assert_eq!(
+        f.profiles.authenticate(&session.token).await.unwrap(),
+        Some(reader.clone())
+    );
+
+    // A new role there: here, the remembered role holds until the event arrives.
+    other
+        .set_role(&admin, reader.id, Role::Author)
+        .await
+        .unwrap();
+    let before = f
+        .profiles
+        .authenticate(&session.token)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(before.role, Role::Reader, "this process has not heard yet");
+    relay.deliver_pending().await.unwrap();
+    let after = f
+        .profiles
+        .authenticate(&session.token)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after.role, Role::Author);
+
+    // Signed out there: ended here once the event arrives.
+    other.sign_out(&session.token).await.unwrap();
+    assert!(
+        f.profiles
+            .authenticate(&session.token)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    relay.deliver_pending().await.unwrap();
+    assert_eq!(f.profiles.authenticate(&session.token).await.unwrap(), None);
+
+    // The same for an account deleted there.
+    let admins = f
+        .profiles
+        .sign_in("root_admin", PASSWORD, CLIENT)
+        .await
+        .unwrap();
+    let second_admin = f.register("second_admin").await;
+    other
+        .set_role(&admin, second_admin.id, Role::Admin)
+        .await
+        .unwrap();
+    assert!(
+        f.profiles
+            .authenticate(&admins.token)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    other.delete_account(&second_admin, admin.id).await.unwrap();
+    relay.deliver_pending().await.unwrap();
+    assert_eq!(f.profiles.authenticate(&admins.token).await.unwrap(), None);
+}
+
 on_both_backends!(
+    a_remembered_session_ends_with_a_sign_out_a_new_role_or_a_suspension,
+    another_process_ending_a_session_is_heard_through_the_live_lane,
     sessions_slide_when_used_past_half_their_life,
     a_new_password_ends_other_sessions_and_revokes_api_tokens,
     api_tokens_authenticate_until_revoked,

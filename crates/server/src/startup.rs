@@ -13,7 +13,7 @@ use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer};
 use comments::{CommentsConfig, SqlComments};
 use comments_api::CommentsPort;
-use kernel::outbox::{OutboxSignal, Relay};
+use kernel::outbox::{Fanout, OutboxSignal, Relay};
 use kernel::{Clock, DatabaseUrl, DbError, DbPool, SystemClock};
 use posts::SqlPosts;
 use posts_api::PostsPort;
@@ -187,9 +187,13 @@ impl Application {
             site,
             default_settings,
         );
-        page_cache.follow(relay.subscribe_live(Arc::new(invalidator)).await?);
-        // Sessions this process remembers are forgotten when another process ends them.
-        relay.subscribe_live(session_events).await?;
+        // One live subscription (one read of each event) for both of this process's
+        // memories: the page cache, and the sessions another process may end.
+        let live = Fanout::new(
+            "page-cache+sessions",
+            vec![Arc::new(invalidator), session_events],
+        );
+        page_cache.follow(relay.subscribe_live(Arc::new(live)).await?);
         let (stop_workers, stopped) = watch::channel(false);
         let workers = vec![
             tokio::spawn(relay.run(stopped.clone())),

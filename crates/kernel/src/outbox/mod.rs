@@ -10,12 +10,14 @@
 //! background); events after it wait, so each consumer sees events in order. Handlers must
 //! still be idempotent: a crash between handling and recording means one more delivery.
 
+mod fanout;
 mod floor;
 mod live;
 mod relay;
 mod schema;
 mod store;
 
+pub use fanout::Fanout;
 pub use floor::LATE_COMMIT_HORIZON;
 pub use live::LiveProgress;
 pub use relay::{

@@ -14,6 +14,7 @@
 
 pub mod clock;
 pub mod db;
+pub mod hex;
 pub mod markdown;
 pub mod migrations;
 pub mod outbox;

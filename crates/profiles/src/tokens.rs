@@ -2,6 +2,7 @@
 //! characters, safe in cookies, headers and URLs). Only the SHA-256 of a token is stored, so
 //! a copy of the database does not let anyone sign in.
 
+use kernel::hex::lower_hex;
 use sha2::{Digest, Sha256};
 
 use crate::error::{StoreError, StoreResult};
@@ -17,28 +18,18 @@ pub(crate) struct NewToken {
     pub(crate) hash: String,
 }
 
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut text = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        text.push(char::from(DIGITS[usize::from(byte >> 4)]));
-        text.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
-    }
-    text
-}
-
 /// A fresh random token.
 pub(crate) fn generate() -> StoreResult<NewToken> {
     let mut bytes = [0u8; TOKEN_BYTES];
     getrandom::fill(&mut bytes).map_err(|e| StoreError::internal("random token", e))?;
-    let plain = hex(&bytes);
+    let plain = lower_hex(&bytes);
     let hash = hash(&plain);
     Ok(NewToken { plain, hash })
 }
 
 /// The stored form of a token: SHA-256 of its text, hex-encoded.
 pub(crate) fn hash(token: &str) -> String {
-    hex(&Sha256::digest(token.as_bytes()))
+    lower_hex(&Sha256::digest(token.as_bytes()))
 }
 
 /// Whether `token` could be one of ours (64 lower-case hex digits); anything else is refused

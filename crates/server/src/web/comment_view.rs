@@ -28,13 +28,7 @@ pub(crate) fn comments_actor(session: &Session) -> Actor {
 /// `getrandom` call for each was an eighth of that page's CPU time.
 pub(crate) fn random_key() -> String {
     let bytes: [u8; 16] = rand::random();
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut key = String::with_capacity(32);
-    for byte in bytes {
-        key.push(char::from(HEX[usize::from(byte >> 4)]));
-        key.push(char::from(HEX[usize::from(byte & 0xf)]));
-    }
-    key
+    kernel::hex::lower_hex(&bytes)
 }
 
 /// A timestamp as comments show it: `1 November 2026, 09:00 UTC`.

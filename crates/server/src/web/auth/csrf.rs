@@ -14,6 +14,7 @@ use actix_web::dev::Payload;
 use actix_web::error::UrlencodedError;
 use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError, web};
+use kernel::hex::lower_hex;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
@@ -26,21 +27,11 @@ use crate::web::errors::ErrorMessage;
 #[derive(Debug, Clone)]
 pub(crate) struct CsrfToken(pub(crate) String);
 
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut text = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        text.push(char::from(DIGITS[usize::from(byte >> 4)]));
-        text.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
-    }
-    text
-}
-
 fn derived_from_session(session_token: &str) -> String {
     let mut hasher = Sha256::new();
     hasher.update(b"quire-csrf\0");
     hasher.update(session_token.as_bytes());
-    hex(&hasher.finalize())
+    lower_hex(&hasher.finalize())
 }
 
 /// What a form from this browser must carry, if anything can be expected yet.
@@ -75,7 +66,7 @@ impl CsrfToken {
             // No randomness: hand out no usable token; the form will be refused, not forged.
             return (CsrfToken(String::new()), None);
         }
-        let token = hex(&bytes);
+        let token = lower_hex(&bytes);
         (CsrfToken(token.clone()), Some(csrf_cookie(token, secure)))
     }
 }

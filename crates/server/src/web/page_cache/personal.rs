@@ -44,7 +44,7 @@ impl Slots {
         if getrandom::fill(&mut nonce).is_err() {
             nonce = *b"quire-no-entropy";
         }
-        let hex: String = nonce.iter().map(|b| format!("{b:02x}")).collect();
+        let hex = kernel::hex::lower_hex(&nonce);
         Self {
             prefix: format!("qslot{hex}"),
         }

@@ -18,7 +18,7 @@ use std::sync::Mutex;
 use chrono::{DateTime, Utc};
 use profiles_api::Viewer;
 
-use crate::sessions::LIFETIME;
+use crate::sessions;
 
 /// How many sessions are remembered at most; beyond that, one is dropped for each new one.
 pub(crate) const CAPACITY: usize = 10_000;
@@ -69,7 +69,8 @@ impl SessionCache {
     pub(crate) fn get(&self, hash: &str, now: DateTime<Utc>) -> Option<Viewer> {
         let inner = self.inner();
         let remembered = inner.entries.get(hash)?;
-        (remembered.expires_at - now >= LIFETIME / 2).then(|| remembered.viewer.clone())
+        (!sessions::due_for_extension(remembered.expires_at, now))
+            .then(|| remembered.viewer.clone())
     }
 
     /// Remembers a good session read after `stamp` was taken, unless an account's sessions
@@ -113,6 +114,7 @@ mod tests {
     use profiles_api::Role;
 
     use super::*;
+    use crate::sessions::LIFETIME;
 
     fn viewer(id: i64) -> Viewer {
         Viewer {

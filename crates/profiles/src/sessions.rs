@@ -89,8 +89,14 @@ pub(crate) fn check(
     Ok(SessionCheck::Valid {
         viewer: user.viewer(),
         expires_at,
-        renew: (expires_at - now < LIFETIME / 2).then_some(id),
+        renew: due_for_extension(expires_at, now).then_some(id),
     })
+}
+
+/// Whether a session ending at `expires_at` is past half its life at `now`, so that using it
+/// extends it (see [`extend`]).
+pub(crate) fn due_for_extension(expires_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    expires_at - now < LIFETIME / 2
 }
 
 /// Deletes expired session `id`.

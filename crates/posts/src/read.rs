@@ -123,6 +123,22 @@ fn published_matching(filter: &PostFilter) -> BoxedPosts {
     query
 }
 
+/// The newest `window` published posts carrying `tag`, in no order: the posts of a tag's
+/// list up to the end of the page asked for, found by walking that tag's rows in the
+/// `post_tags_published` index (tag, publication time), which carry the time only while
+/// their post is published (see `write::add_tags`). No condition on the posts' own status
+/// or dates, so both databases start from those few rows and look each post up by its key
+/// (without one, SQLite would walk the list of every published post instead).
+fn tag_window(tag: &str, window: i64) -> BoxedPosts {
+    let listed = post_tags::table
+        .filter(post_tags::tag.eq(filter_tag(tag)))
+        .filter(post_tags::published_at.is_not_null())
+        .order((post_tags::published_at.desc(), post_tags::post_id.desc()))
+        .limit(window)
+        .select(post_tags::post_id);
+    posts::table.filter(posts::id.eq_any(listed)).into_boxed()
+}
+
 /// The maintained counts that answer "how many published posts match `filter`" when it is
 /// none or a tag alone (see [`crate::counts`]); `None` when they must be counted.
 fn kept_count(filter: &PostFilter) -> Option<Option<&str>> {
@@ -178,14 +194,14 @@ fn published_from(
     // any row (a one-time filter): a tag nobody uses, or a page past the end, ends there
     // instead of walking every published post in search of one more. (SQLite checks it row
     // by row, which still spares the tag's `EXISTS` per post.)
-    let mut query = published_matching(filter);
-    match kept_count(filter) {
-        Some(None) => query = query.filter(crate::counts::published_total_column().gt(offset)),
-        Some(Some(tag)) => {
-            query = query.filter(crate::counts::with_tag_column(filter_tag(tag)).gt(offset))
+    let query = match kept_count(filter) {
+        Some(None) => {
+            published_matching(filter).filter(crate::counts::published_total_column().gt(offset))
         }
-        None => {}
-    }
+        Some(Some(tag)) => tag_window(tag, offset.saturating_add(i64::from(limit)))
+            .filter(crate::counts::with_tag_column(filter_tag(tag)).gt(offset)),
+        None => published_matching(filter),
+    };
     let rows: Vec<SummaryWithTotal> = query
         .order((posts::published_at.desc(), posts::id.desc()))
         .limit(i64::from(limit))

@@ -25,6 +25,7 @@ diesel::table! {
     post_tags (post_id, tag) {
         post_id -> BigInt,
         tag -> Text,
+        published_at -> Nullable<Timestamp>,
     }
 }
 

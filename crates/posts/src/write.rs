@@ -16,16 +16,34 @@ use crate::schema::{post_favorites, post_revisions, post_tags, posts};
 use crate::slugs;
 use crate::validate::CleanDraft;
 
-fn set_tags(conn: &mut DbConnection, post_id: i64, tags: &[String]) -> StoreResult<()> {
+/// Replaces a post's tags. `listed_at` is its publication time if it is published, `None`
+/// otherwise (see [`add_tags`]).
+fn set_tags(
+    conn: &mut DbConnection,
+    post_id: i64,
+    tags: &[String],
+    listed_at: Option<NaiveDateTime>,
+) -> StoreResult<()> {
     diesel::delete(post_tags::table.filter(post_tags::post_id.eq(post_id))).execute(conn)?;
-    add_tags(conn, post_id, tags)
+    add_tags(conn, post_id, tags, listed_at)
 }
 
-/// Tags a post that has none yet (a new one).
-fn add_tags(conn: &mut DbConnection, post_id: i64, tags: &[String]) -> StoreResult<()> {
+/// Tags a post that has none yet (a new one). Each tag row carries `listed_at`, the post's
+/// publication time while it is published and `None` otherwise, which orders the tag's
+/// list (`post_tags_published`); [`set_status`] keeps it in step.
+fn add_tags(
+    conn: &mut DbConnection,
+    post_id: i64,
+    tags: &[String],
+    listed_at: Option<NaiveDateTime>,
+) -> StoreResult<()> {
     for tag in tags {
         diesel::insert_into(post_tags::table)
-            .values((post_tags::post_id.eq(post_id), post_tags::tag.eq(tag)))
+            .values((
+                post_tags::post_id.eq(post_id),
+                post_tags::tag.eq(tag),
+                post_tags::published_at.eq(listed_at),
+            ))
             .execute(conn)?;
     }
     Ok(())
@@ -115,7 +133,12 @@ fn insert_post(
         ))
         .returning(posts::id)
         .get_result(conn)?;
-    add_tags(conn, id, &draft.tags)?;
+    add_tags(
+        conn,
+        id,
+        &draft.tags,
+        published_at.map(|when| when.naive_utc()),
+    )?;
     keep_revision(conn, id, actor.id, draft, at)?;
     Ok(id)
 }
@@ -163,7 +186,12 @@ pub(crate) fn update(
             posts::updated_at.eq(at),
         ))
         .execute(conn)?;
-    set_tags(conn, id, &draft.tags)?;
+    set_tags(
+        conn,
+        id,
+        &draft.tags,
+        row.published_at.filter(|_| published),
+    )?;
     if published {
         counts::retagged(conn, &draft.tags, &tags_before)?;
     }
@@ -195,6 +223,10 @@ fn set_status(
             posts::published_at.eq(published_at),
             posts::updated_at.eq(now.naive_utc()),
         ))
+        .execute(conn)?;
+    let listed_at = published_at.filter(|_| status == PostStatus::Published);
+    diesel::update(post_tags::table.filter(post_tags::post_id.eq(id)))
+        .set(post_tags::published_at.eq(listed_at))
         .execute(conn)?;
     Ok(())
 }

@@ -30,6 +30,29 @@ fn recounted(conn: &mut DbConnection) -> Vec<(String, u64)> {
     counts
 }
 
+/// Tag rows whose listing time disagrees with their post's: a published post's tags carry
+/// its publication time (their list's order), any other post's carry none.
+fn misdated_tag_rows(conn: &mut DbConnection) -> i64 {
+    let joined = || post_tags::table.inner_join(posts::table.on(posts::id.eq(post_tags::post_id)));
+    let published: i64 = joined()
+        .filter(posts::status.eq("published"))
+        .filter(
+            post_tags::published_at
+                .is_null()
+                .or(post_tags::published_at.ne(posts::published_at)),
+        )
+        .count()
+        .get_result(conn)
+        .unwrap();
+    let unlisted: i64 = joined()
+        .filter(posts::status.ne("published"))
+        .filter(post_tags::published_at.is_not_null())
+        .count()
+        .get_result(conn)
+        .unwrap();
+    published + unlisted
+}
+
 /// The tag list as the port answers it.
 async fn listed(posts: &SqlPosts) -> Vec<(String, u64)> {
     posts
@@ -48,6 +71,11 @@ async fn exact(pool: &DbPool, posts: &SqlPosts, after: &str) -> Vec<(String, u64
     let mut conn = pool.get().unwrap();
     let recount = recounted(&mut conn);
     assert_eq!(maintained, recount, "tags after {after}");
+    assert_eq!(
+        misdated_tag_rows(&mut conn),
+        0,
+        "tag rows' dates after {after}"
+    );
     let published: i64 = posts::table
         .filter(posts::status.eq("published"))
         .count()

@@ -139,6 +139,16 @@ fn tag_window(tag: &str, window: i64) -> BoxedPosts {
     posts::table.filter(posts::id.eq_any(listed)).into_boxed()
 }
 
+/// Published posts matching `filter`, among which the newest `window` are those of its list
+/// up to the end of the page asked for: [`tag_window`] for a tag alone,
+/// [`published_matching`] otherwise. The caller orders and limits.
+fn published_listing(filter: &PostFilter, window: i64) -> BoxedPosts {
+    match kept_count(filter) {
+        Some(Some(tag)) => tag_window(tag, window),
+        _ => published_matching(filter),
+    }
+}
+
 /// The maintained counts that answer "how many published posts match `filter`" when it is
 /// none or a tag alone (see [`crate::counts`]); `None` when they must be counted.
 fn kept_count(filter: &PostFilter) -> Option<Option<&str>> {
@@ -193,15 +203,15 @@ fn published_from(
     // condition names no column of the listed rows, so PostgreSQL evaluates it once, before
     // any row (a one-time filter): a tag nobody uses, or a page past the end, ends there
     // instead of walking every published post in search of one more. (SQLite checks it row
-    // by row, which still spares the tag's `EXISTS` per post.)
-    let query = match kept_count(filter) {
-        Some(None) => {
-            published_matching(filter).filter(crate::counts::published_total_column().gt(offset))
+    // by row.)
+    let mut query = published_listing(filter, offset.saturating_add(i64::from(limit)));
+    match kept_count(filter) {
+        Some(None) => query = query.filter(crate::counts::published_total_column().gt(offset)),
+        Some(Some(tag)) => {
+            query = query.filter(crate::counts::with_tag_column(filter_tag(tag)).gt(offset))
         }
-        Some(Some(tag)) => tag_window(tag, offset.saturating_add(i64::from(limit)))
-            .filter(crate::counts::with_tag_column(filter_tag(tag)).gt(offset)),
-        None => published_matching(filter),
-    };
+        None => {}
+    }
     let rows: Vec<SummaryWithTotal> = query
         .order((posts::published_at.desc(), posts::id.desc()))
         .limit(i64::from(limit))
@@ -303,7 +313,7 @@ pub(crate) fn recent_published(
         )
         .into());
     }
-    let rows: Vec<WithExtras<PostRow>> = published_matching(filter)
+    let rows: Vec<WithExtras<PostRow>> = published_listing(filter, i64::from(limit))
         .order((posts::published_at.desc(), posts::id.desc()))
         .limit(i64::from(limit))
         .select((PostRow::as_select(), rows::extras()))

@@ -94,10 +94,11 @@ fn published_matching(filter: &PostFilter) -> BoxedPosts {
         .filter(posts::status.eq(PUBLISHED))
         .into_boxed();
     if let Some(tag) = filter.tag.as_deref() {
-        // A semi-join checked row by row while walking the list's index in its order, so a
-        // page of a tag costs the posts walked to fill it. (With `id IN (posts with the tag)`
-        // PostgreSQL fetched every post with the tag and sorted them all for each page;
-        // SQLite walks the index either way.)
+        // Here only for a tag with other conditions, and for counting: a tag's own list goes
+        // through [`tag_window`]. A semi-join checked row by row while walking the list's
+        // index in its order, so a page costs the posts walked to fill it. (With an unbounded
+        // `id IN (posts with the tag)` PostgreSQL fetched every post with the tag and sorted
+        // them all for each page; SQLite walks the index either way.)
         let tag = filter_tag(tag);
         query = query.filter(exists(
             post_tags::table

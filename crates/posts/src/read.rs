@@ -8,13 +8,13 @@ use kernel::DbConnection;
 use kernel::db::DbBackend;
 use posts_api::{
     Actor, ArchiveEntry, ArchiveYear, Authorship, PageRequest, Post, PostDocument, PostFilter,
-    PostLink, PostPage, PostSlice, PostStatus, PostSummary, PostsError, ReadablePost, SlugLookup,
-    TagCount,
+    PostLink, PostPage, PostSlice, PostSource, PostStatus, PostSummary, PostsError, ReadablePost,
+    SlugLookup, TagCount,
 };
 
 use crate::error::StoreResult;
 use crate::neighbours;
-use crate::rows::{self, PUBLISHED, PostRow, ReadableRow, SummaryRow, WithExtras};
+use crate::rows::{self, PUBLISHED, PostRow, ReadableRow, SourceRow, SummaryRow, WithExtras};
 use crate::schema::{post_favorites, post_slug_redirects, post_tags, posts};
 use crate::validate::normalise_tag;
 
@@ -337,6 +337,27 @@ pub(crate) fn by_slug(
         Ok(found.and_then(|found| {
             let sight = Sight::of(&found.0);
             rows::full_posts_with(vec![found])
+                .pop()
+                .map(|post| (post, sight))
+        }))
+    })
+}
+
+/// [`by_slug`] for the post's source: every column but those rendered from the Markdown.
+pub(crate) fn source_by_slug(
+    conn: &mut DbConnection,
+    slug: &str,
+    viewer: Option<Actor>,
+) -> StoreResult<SlugLookup<PostSource>> {
+    lookup(conn, slug, viewer, |conn| {
+        let found: Option<WithExtras<SourceRow>> = posts::table
+            .filter(posts::slug.eq(slug))
+            .select((SourceRow::as_select(), rows::extras()))
+            .get_result(conn)
+            .optional()?;
+        Ok(found.and_then(|found| {
+            let sight = Sight::new(found.0.author_id, &found.0.status);
+            rows::sources_with(vec![found])
                 .pop()
                 .map(|post| (post, sight))
         }))

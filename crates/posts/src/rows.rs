@@ -7,7 +7,7 @@ use diesel::dsl::AsExprOf;
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 use kernel::DbConnection;
-use posts_api::{Post, PostStatus, PostSummary, ReadablePost, TocItem};
+use posts_api::{Post, PostSource, PostStatus, PostSummary, ReadablePost, TocItem};
 
 use crate::error::StoreResult;
 use crate::schema::{post_favorites, post_tags, posts};
@@ -121,6 +121,46 @@ impl ReadableRow {
             updated_at: self.updated_at.and_utc(),
             older: None,
             newer: None,
+        }
+    }
+}
+
+/// The columns of a post's source: no rendered HTML, excerpt or table of contents.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = posts)]
+pub(crate) struct SourceRow {
+    pub(crate) id: i64,
+    pub(crate) author_id: i64,
+    pub(crate) slug: String,
+    pub(crate) title: String,
+    pub(crate) description: String,
+    pub(crate) body_markdown: String,
+    pub(crate) cover_image_url: Option<String>,
+    pub(crate) status: String,
+    #[diesel(deserialize_as = kernel::db::DbNullableTimestamp)]
+    pub(crate) published_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = kernel::db::DbTimestamp)]
+    pub(crate) created_at: NaiveDateTime,
+    #[diesel(deserialize_as = kernel::db::DbTimestamp)]
+    pub(crate) updated_at: NaiveDateTime,
+}
+
+impl SourceRow {
+    fn into_source(self, tags: Vec<String>, favorites_count: u64) -> PostSource {
+        PostSource {
+            status: status_of(&self.status),
+            id: self.id,
+            author_id: self.author_id,
+            slug: self.slug,
+            title: self.title,
+            description: self.description,
+            body_markdown: self.body_markdown,
+            tags,
+            cover_image_url: self.cover_image_url,
+            published_at: self.published_at.map(|t| t.and_utc()),
+            created_at: self.created_at.and_utc(),
+            updated_at: self.updated_at.and_utc(),
+            favorites_count,
         }
     }
 }
@@ -248,6 +288,11 @@ fn with_extras<R, T>(
 /// Full posts from rows read with their [`extras`].
 pub(crate) fn full_posts_with(rows: Vec<WithExtras<PostRow>>) -> Vec<Post> {
     with_extras(rows, PostRow::into_post)
+}
+
+/// Posts' sources from rows read with their [`extras`].
+pub(crate) fn sources_with(rows: Vec<WithExtras<SourceRow>>) -> Vec<PostSource> {
+    with_extras(rows, SourceRow::into_source)
 }
 
 /// A post as its page shows it, from its row read with its [`joined_tags`].

@@ -8,8 +8,8 @@ use kernel::outbox::OutboxSignal;
 use kernel::{Clock, DbConnection, DbPool};
 use posts_api::{
     Actor, ArchiveEntry, ArchiveYear, Authorship, PageRequest, Post, PostDocument, PostDraft,
-    PostFilter, PostLink, PostPage, PostSlice, PostSummary, PostsError, PostsPort, ReadablePost,
-    Revision, SlugLookup, TagCount,
+    PostFilter, PostLink, PostPage, PostSlice, PostSource, PostSummary, PostsError, PostsPort,
+    ReadablePost, Revision, SlugLookup, TagCount,
 };
 
 use crate::error::{StoreError, StoreResult};
@@ -133,6 +133,16 @@ impl PostsPort for SqlPosts {
     ) -> Result<SlugLookup<ReadablePost>, PostsError> {
         let slug = slug.to_owned();
         self.read(move |conn| read::readable_by_slug(conn, &slug, viewer))
+            .await
+    }
+
+    async fn source_by_slug(
+        &self,
+        slug: &str,
+        viewer: Option<Actor>,
+    ) -> Result<SlugLookup<PostSource>, PostsError> {
+        let slug = slug.to_owned();
+        self.read(move |conn| read::source_by_slug(conn, &slug, viewer))
             .await
     }
 

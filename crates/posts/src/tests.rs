@@ -8,8 +8,8 @@ use kernel::outbox::OutboxSignal;
 use kernel::testing::TestDatabase;
 use kernel::{Backend, DbPool};
 use posts_api::{
-    Actor, ArchiveEntry, PageRequest, PostDraft, PostEvent, PostFilter, PostLink, PostStatus,
-    PostsError, PostsPort, ReadablePost, SlugLookup,
+    Actor, ArchiveEntry, PageRequest, PostDraft, PostEvent, PostFilter, PostLink, PostSource,
+    PostStatus, PostsError, PostsPort, ReadablePost, SlugLookup,
 };
 
 use crate::SqlPosts;
@@ -63,11 +63,18 @@ pub(crate) fn fixture(backend: Backend) -> Fixture {
 }
 
 impl Fixture {
-    /// `post_by_slug`, after checking that `readable_by_slug` finds the same (the same post
-    /// without what its page does not show, with the neighbours `neighbours` names, or the
-    /// same redirect or error).
+    /// `post_by_slug`, after checking that `readable_by_slug` and `source_by_slug` find the
+    /// same (the same post without what its page does not show, with the neighbours
+    /// `neighbours` names, or without what was rendered from its Markdown; or the same
+    /// redirect or error).
     async fn by_slug(&self, slug: &str, viewer: Option<Actor>) -> Result<SlugLookup, PostsError> {
         let full = self.posts.post_by_slug(slug, viewer).await;
+        let source = self.posts.source_by_slug(slug, viewer).await;
+        let expected_source = full.clone().map(|found| match found {
+            SlugLookup::Found(post) => SlugLookup::Found(Box::new(PostSource::from(*post))),
+            SlugLookup::Moved { slug } => SlugLookup::Moved { slug },
+        });
+        assert_eq!(source, expected_source, "source_by_slug({slug:?}) agrees");
         let readable = self.posts.readable_by_slug(slug, viewer).await;
         let expected = match full.clone() {
             Ok(SlugLookup::Found(post)) => {

@@ -13,6 +13,6 @@ pub use events::{PostDocument, PostEvent};
 pub use port::PostsPort;
 pub use types::{
     Actor, ArchiveEntry, ArchiveYear, Authorship, PageRequest, Post, PostDraft, PostFilter,
-    PostLink, PostPage, PostSlice, PostStatus, PostSummary, ReadablePost, Revision, SlugLookup,
-    TagCount, TocItem, normalise_tag,
+    PostLink, PostPage, PostSlice, PostSource, PostStatus, PostSummary, ReadablePost, Revision,
+    SlugLookup, TagCount, TocItem, normalise_tag,
 };

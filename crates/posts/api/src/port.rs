@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 
 use crate::{
     Actor, ArchiveEntry, ArchiveYear, Authorship, PageRequest, Post, PostDocument, PostDraft,
-    PostFilter, PostLink, PostPage, PostSlice, PostSummary, PostsError, ReadablePost, Revision,
-    SlugLookup, TagCount,
+    PostFilter, PostLink, PostPage, PostSlice, PostSource, PostSummary, PostsError, ReadablePost,
+    Revision, SlugLookup, TagCount,
 };
 
 /// What the posts module answers. Every write checks the actor's right to it and records its
@@ -60,6 +60,20 @@ pub trait PostsPort: Send + Sync {
         slug: &str,
         viewer: Option<Actor>,
     ) -> Result<SlugLookup<ReadablePost>, PostsError>;
+
+    /// [`post_by_slug`](Self::post_by_slug) for the post's source: the same lookup and
+    /// visibility, the post without what was rendered from its Markdown. The default asks
+    /// [`post_by_slug`](Self::post_by_slug) and drops the rendering; stores read less.
+    async fn source_by_slug(
+        &self,
+        slug: &str,
+        viewer: Option<Actor>,
+    ) -> Result<SlugLookup<PostSource>, PostsError> {
+        Ok(match self.post_by_slug(slug, viewer).await? {
+            SlugLookup::Found(post) => SlugLookup::Found(Box::new(PostSource::from(*post))),
+            SlugLookup::Moved { slug } => SlugLookup::Moved { slug },
+        })
+    }
 
     /// Published posts with these ids, in the order asked (unknown ids are skipped).
     async fn published_by_ids(&self, ids: Vec<i64>) -> Result<Vec<PostSummary>, PostsError>;

@@ -224,8 +224,61 @@ pub struct ReadablePost {
     pub newer: Option<PostLink>,
 }
 
-/// The answer to "which post lives at this slug?", with the post as a [`Post`] or, for its
-/// page, a [`ReadablePost`].
+/// A post as its author wrote it: a [`Post`] without what was rendered from its Markdown
+/// (HTML, excerpt, table of contents, word count). The rendered HTML is the larger half of a
+/// stored post, and what shows a post's source (the JSON API) never sends it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostSource {
+    /// Id, opaque outside the posts module.
+    pub id: i64,
+    /// The author's profile id.
+    pub author_id: i64,
+    /// URL segment under `/posts/`.
+    pub slug: String,
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// Markdown source.
+    pub body_markdown: String,
+    /// Normalised tags, sorted.
+    pub tags: Vec<String>,
+    /// Cover image URL.
+    pub cover_image_url: Option<String>,
+    /// Life-cycle state.
+    pub status: PostStatus,
+    /// When it went (or goes, if scheduled) live.
+    pub published_at: Option<DateTime<Utc>>,
+    /// Creation time.
+    pub created_at: DateTime<Utc>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+    /// Readers who marked it favorite.
+    pub favorites_count: u64,
+}
+
+impl From<Post> for PostSource {
+    fn from(post: Post) -> Self {
+        Self {
+            id: post.id,
+            author_id: post.author_id,
+            slug: post.slug,
+            title: post.title,
+            description: post.description,
+            body_markdown: post.body_markdown,
+            tags: post.tags,
+            cover_image_url: post.cover_image_url,
+            status: post.status,
+            published_at: post.published_at,
+            created_at: post.created_at,
+            updated_at: post.updated_at,
+            favorites_count: post.favorites_count,
+        }
+    }
+}
+
+/// The answer to "which post lives at this slug?", with the post as a [`Post`], for its
+/// page a [`ReadablePost`], or for its source a [`PostSource`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SlugLookup<P = Post> {
     /// The post lives here.

@@ -2,7 +2,7 @@
 //! Articles are the posts the site shows; an article created here is published at once.
 
 use actix_web::{HttpResponse, web};
-use posts_api::{Post, PostDraft, PostFilter, SlugLookup};
+use posts_api::{PostDraft, PostFilter, PostSource, SlugLookup};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -146,16 +146,17 @@ pub(crate) async fn feed(
     listed(&state, Some(&caller), filter, &paging).await
 }
 
-/// The post at `slug` as the asker may see it, following one move to a new slug.
+/// The post at `slug` as the asker may see it, following one move to a new slug. The API
+/// shows a post's Markdown, never its HTML, so the HTML is not read.
 pub(crate) async fn find(
     state: &AppState,
     asker: Option<&ApiUser>,
     slug: &str,
-) -> Result<Post, ApiError> {
+) -> Result<PostSource, ApiError> {
     let viewer = asker.map(ApiUser::post_actor);
-    match state.posts.post_by_slug(slug, viewer).await? {
+    match state.posts.source_by_slug(slug, viewer).await? {
         SlugLookup::Found(post) => Ok(*post),
-        SlugLookup::Moved { slug } => match state.posts.post_by_slug(&slug, viewer).await? {
+        SlugLookup::Moved { slug } => match state.posts.source_by_slug(&slug, viewer).await? {
             SlugLookup::Found(post) => Ok(*post),
             SlugLookup::Moved { .. } => Err(ApiError::NotFound("No such article.".into())),
         },
@@ -166,7 +167,7 @@ pub(crate) async fn find(
 async fn single(
     state: &AppState,
     asker: Option<&ApiUser>,
-    post: Post,
+    post: PostSource,
 ) -> Result<SingleArticleResponse, ApiError> {
     Ok(SingleArticleResponse {
         article: assemble::article(state, asker, post).await?,
@@ -230,7 +231,7 @@ pub(crate) async fn create(
         slug: None,
     };
     let published = state.posts.create_published(actor, draft).await?;
-    Ok(HttpResponse::Created().json(single(&state, Some(&caller), published).await?))
+    Ok(HttpResponse::Created().json(single(&state, Some(&caller), published.into()).await?))
 }
 
 /// Update an article
@@ -273,7 +274,7 @@ pub(crate) async fn update(
         slug: None,
     };
     let updated = state.posts.update(actor, post.id, draft).await?;
-    Ok(HttpResponse::Ok().json(single(&state, Some(&caller), updated).await?))
+    Ok(HttpResponse::Ok().json(single(&state, Some(&caller), updated.into()).await?))
 }
 
 /// Delete an article

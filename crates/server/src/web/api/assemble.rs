@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use posts_api::{Post, PostSummary};
+use posts_api::{PostSource, PostSummary};
 
 use super::auth::ApiUser;
 use super::dto::{self, timestamp};
@@ -108,7 +108,7 @@ fn favored(counts: &[(i64, u64)]) -> Vec<i64> {
 pub(crate) async fn article(
     state: &AppState,
     asker: Option<&ApiUser>,
-    post: Post,
+    post: PostSource,
 ) -> Result<dto::Article, ApiError> {
     let authors = profiles(state, asker, vec![post.author_id]).await?;
     let favorited = favorited(state, asker, &[(post.id, post.favorites_count)]).await?;

@@ -225,8 +225,8 @@ pub struct ReadablePost {
 }
 
 /// A post as its author wrote it: a [`Post`] without what was rendered from its Markdown
-/// (HTML, excerpt, table of contents, word count). The rendered HTML is the larger half of a
-/// stored post, and what shows a post's source (the JSON API) never sends it.
+/// (HTML, excerpt, table of contents, word count, reading time). The rendered HTML is the
+/// larger half of a stored post, and what shows a post's source (the JSON API) never sends it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PostSource {
     /// Id, opaque outside the posts module.

@@ -334,11 +334,9 @@ pub(crate) fn by_slug(
             .select((PostRow::as_select(), rows::extras()))
             .get_result(conn)
             .optional()?;
-        Ok(found.and_then(|found| {
+        Ok(found.map(|found| {
             let sight = Sight::of(&found.0);
-            rows::full_posts_with(vec![found])
-                .pop()
-                .map(|post| (post, sight))
+            (rows::full_post_with(found), sight)
         }))
     })
 }
@@ -355,11 +353,9 @@ pub(crate) fn source_by_slug(
             .select((SourceRow::as_select(), rows::extras()))
             .get_result(conn)
             .optional()?;
-        Ok(found.and_then(|found| {
+        Ok(found.map(|found| {
             let sight = Sight::new(found.0.author_id, &found.0.status);
-            rows::sources_with(vec![found])
-                .pop()
-                .map(|post| (post, sight))
+            (rows::source_with(found), sight)
         }))
     })
 }
@@ -645,6 +641,6 @@ pub(crate) fn post(conn: &mut DbConnection, id: i64) -> StoreResult<Post> {
         .get_result(conn)
         .optional()?;
     found
-        .and_then(|found| rows::full_posts_with(vec![found]).pop())
+        .map(rows::full_post_with)
         .ok_or_else(|| PostsError::NotFound.into())
 }

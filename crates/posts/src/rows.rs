@@ -269,19 +269,25 @@ fn split_tags(joined: Option<String>) -> Vec<String> {
     tags
 }
 
+/// Builds a value from a row and its [`extras`].
+fn one_with_extras<R, T>(
+    (row, (tags, favorites)): WithExtras<R>,
+    build: fn(R, Vec<String>, u64) -> T,
+) -> T {
+    build(
+        row,
+        split_tags(tags),
+        favorites.and_then(|n| u64::try_from(n).ok()).unwrap_or(0),
+    )
+}
+
 /// Builds one value per row from the row and its [`extras`].
 fn with_extras<R, T>(
     rows: impl IntoIterator<Item = WithExtras<R>>,
     build: fn(R, Vec<String>, u64) -> T,
 ) -> Vec<T> {
     rows.into_iter()
-        .map(|(row, (tags, favorites))| {
-            build(
-                row,
-                split_tags(tags),
-                favorites.and_then(|n| u64::try_from(n).ok()).unwrap_or(0),
-            )
-        })
+        .map(|row| one_with_extras(row, build))
         .collect()
 }
 
@@ -290,9 +296,14 @@ pub(crate) fn full_posts_with(rows: Vec<WithExtras<PostRow>>) -> Vec<Post> {
     with_extras(rows, PostRow::into_post)
 }
 
-/// Posts' sources from rows read with their [`extras`].
-pub(crate) fn sources_with(rows: Vec<WithExtras<SourceRow>>) -> Vec<PostSource> {
-    with_extras(rows, SourceRow::into_source)
+/// A full post from its row read with its [`extras`].
+pub(crate) fn full_post_with(row: WithExtras<PostRow>) -> Post {
+    one_with_extras(row, PostRow::into_post)
+}
+
+/// A post's source from its row read with its [`extras`].
+pub(crate) fn source_with(row: WithExtras<SourceRow>) -> PostSource {
+    one_with_extras(row, SourceRow::into_source)
 }
 
 /// A post as its page shows it, from its row read with its [`joined_tags`].

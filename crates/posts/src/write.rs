@@ -16,8 +16,13 @@ use crate::schema::{post_favorites, post_revisions, post_tags, posts};
 use crate::slugs;
 use crate::validate::CleanDraft;
 
-/// Replaces a post's tags. `listed_at` is its publication time if it is published, `None`
-/// otherwise (see [`add_tags`]).
+/// What a post's tag rows carry as `published_at`: the post's publication time while it is
+/// published, `None` in any other state. The tag lists (`post_tags_published`) rely on this.
+fn listed_at(status: PostStatus, published_at: Option<NaiveDateTime>) -> Option<NaiveDateTime> {
+    published_at.filter(|_| status == PostStatus::Published)
+}
+
+/// Replaces a post's tags, each row carrying `listed_at` (see [`listed_at`]).
 fn set_tags(
     conn: &mut DbConnection,
     post_id: i64,
@@ -28,9 +33,8 @@ fn set_tags(
     add_tags(conn, post_id, tags, listed_at)
 }
 
-/// Tags a post that has none yet (a new one). Each tag row carries `listed_at`, the post's
-/// publication time while it is published and `None` otherwise, which orders the tag's
-/// list (`post_tags_published`); [`set_status`] keeps it in step.
+/// Tags a post that has none yet (a new one). Each tag row carries `listed_at` (see
+/// [`listed_at`]), which orders the tag's list; [`set_status`] keeps it in step.
 fn add_tags(
     conn: &mut DbConnection,
     post_id: i64,
@@ -137,7 +141,7 @@ fn insert_post(
         conn,
         id,
         &draft.tags,
-        published_at.map(|when| when.naive_utc()),
+        listed_at(status, published_at.map(|when| when.naive_utc())),
     )?;
     keep_revision(conn, id, actor.id, draft, at)?;
     Ok(id)
@@ -190,7 +194,7 @@ pub(crate) fn update(
         conn,
         id,
         &draft.tags,
-        row.published_at.filter(|_| published),
+        listed_at(row.status(), row.published_at),
     )?;
     if published {
         counts::retagged(conn, &draft.tags, &tags_before)?;
@@ -224,9 +228,8 @@ fn set_status(
             posts::updated_at.eq(now.naive_utc()),
         ))
         .execute(conn)?;
-    let listed_at = published_at.filter(|_| status == PostStatus::Published);
     diesel::update(post_tags::table.filter(post_tags::post_id.eq(id)))
-        .set(post_tags::published_at.eq(listed_at))
+        .set(post_tags::published_at.eq(listed_at(status, published_at)))
         .execute(conn)?;
     Ok(())
 }
